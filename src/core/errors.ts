@@ -1,0 +1,44 @@
+/**
+ * The engine's one error class. Every failure a user can cause carries a code from a closed union and the
+ * details a caller needs to act on it; the message says what is wrong and how to fix it (style.md B3).
+ */
+
+/** One problem found in a settings file; several are reported together. */
+export interface SettingsIssue {
+  /** The Deforum setting name (`strength_schedule`), or `(file)` for problems with the whole file. */
+  setting: string;
+  message: string;
+  /** What the file gave, shortened for display. */
+  given?: string;
+  /** What is allowed, in words (`one of 2D, 3D, …`, `an integer ≥ 1`). */
+  allowed?: string;
+  /** A close known name, for misspelled keys. */
+  didYouMean?: string;
+}
+
+export type ErrorDetails =
+  | { code: 'settings_invalid'; issues: SettingsIssue[] }
+  | { code: 'settings_unreadable'; source: string; reason: string }
+  | { code: 'schedule_syntax'; setting: string; expression: string; column: number; expected: string }
+  | { code: 'schedule_evaluation'; setting: string; expression: string; frame: number; reason: string }
+  | { code: 'preset_unknown'; name: string; known: string[] }
+  | { code: 'image_unreadable'; source: string; reason: string }
+  | { code: 'video_encode_failed'; output: string; reason: string }
+  | { code: 'usage'; argument: string; reason: string };
+
+export type ErrorCode = ErrorDetails['code'];
+
+export class DeforumError extends Error {
+  constructor(
+    readonly details: ErrorDetails,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DeforumError';
+  }
+}
+
+export function isDeforumError(value: unknown): value is DeforumError {
+  return value instanceof DeforumError;
+}
