@@ -22,7 +22,11 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/**/*.ts'], ignores: ['src/core/image/codec.ts', 'src/core/video/**'], rules: restricted([SHARP, FFMPEG]) },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/image/codec.ts', 'src/core/video/**'],
+    rules: restricted([SHARP, FFMPEG]),
+  },
   { files: ['src/core/video/**/*.ts'], rules: restricted([SHARP]) },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -32,6 +32,8 @@ function exitCodeFor(error: unknown): number {
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`internal error: ${message}\nThis is a bug in deforum; please report it with the command you ran.\n`);
+  process.stderr.write(
+    `internal error: ${message}\nThis is a bug in deforum; please report it with the command you ran.\n`,
+  );
   return 2;
 }

@@ -24,7 +24,8 @@ export type ErrorDetails =
   | { code: 'preset_unknown'; name: string; known: string[] }
   | { code: 'image_unreadable'; source: string; reason: string }
   | { code: 'video_encode_failed'; output: string; reason: string }
-  | { code: 'usage'; argument: string; reason: string };
+  | { code: 'usage'; argument: string; reason: string }
+  | { code: 'interrupted'; framesDone: number };
 
 export type ErrorCode = ErrorDetails['code'];
 

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const GOLDEN_DIR = path.resolve(process.env.DEFORUM_GOLDEN_DIR ?? path.join(import.meta.dirname, '../../../shared/golden'));
+export const GOLDEN_DIR = path.resolve(
+  process.env.DEFORUM_GOLDEN_DIR ?? path.join(import.meta.dirname, '../../../shared/golden'),
+);
 
 export function goldenPath(...parts: string[]): string {
   return path.join(GOLDEN_DIR, ...parts);

@@ -1,0 +1,43 @@
+/**
+ * The 2D camera path of a render: the motion schedules expanded once to per-frame values, read as `Motion2d`.
+ * Only the schedules the 2D warp reads are expanded (the perspective-flip ones only when the flip is on), so a
+ * broken schedule of an unused feature cannot stop a preview (spec §24 item 5, F).
+ */
+import type { Motion2d } from '../image/warp-2d.js';
+import { expandSchedule } from '../schedule/index.js';
+
+export interface Motion2dSchedules {
+  angle: string;
+  zoom: string;
+  translation_x: string;
+  translation_y: string;
+  flip_2d_perspective: boolean;
+  perspective_flip_theta: string;
+  perspective_flip_phi: string;
+  perspective_flip_gamma: string;
+  perspective_flip_fv: string;
+}
+
+export function expandMotion2d(schedules: Motion2dSchedules, frameCount: number): (frame: number) => Motion2d {
+  const expand = (setting: keyof Motion2dSchedules & string, use = true): Float64Array =>
+    use ? expandSchedule(String(schedules[setting]), frameCount, { setting }) : new Float64Array(frameCount);
+  const flip = schedules.flip_2d_perspective;
+  const angle = expand('angle');
+  const zoom = expand('zoom');
+  const translationX = expand('translation_x');
+  const translationY = expand('translation_y');
+  const theta = expand('perspective_flip_theta', flip);
+  const phi = expand('perspective_flip_phi', flip);
+  const gamma = expand('perspective_flip_gamma', flip);
+  const fov = expand('perspective_flip_fv', flip);
+  return (frame) => ({
+    angleDeg: angle[frame] ?? 0,
+    zoom: zoom[frame] ?? 1,
+    translationX: translationX[frame] ?? 0,
+    translationY: translationY[frame] ?? 0,
+    perspectiveFlipThetaDeg: theta[frame] ?? 0,
+    perspectiveFlipPhiDeg: phi[frame] ?? 0,
+    perspectiveFlipGammaDeg: gamma[frame] ?? 0,
+    perspectiveFlipFovDeg: fov[frame] ?? 0,
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * The sampler names a Deforum settings file may hold (`sampler`), in the notebook v0.7.1 order (spec §17).
+ * One list in one place: the sampler registry replaces this constant once it exists, so the setting, the
+ * registry and the docs cannot drift (style.md B4).
+ */
+export const SAMPLER_NAMES = [
+  'klms',
+  'dpm2',
+  'dpm2_ancestral',
+  'heun',
+  'euler',
+  'euler_ancestral',
+  'dpm_fast',
+  'dpm_adaptive',
+  'dpmpp_2s_a',
+  'dpmpp_2m',
+  'plms',
+  'ddim',
+] as const;
+
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
