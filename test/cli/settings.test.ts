@@ -1,18 +1,14 @@
 /** The settings and presets commands as a user runs them: the real bin script in a child process. */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDeforum, STACK_TRACE } from '../support/run-cli.js';
+import { REAL_DIR, REPO_ROOT } from '../support/shared-dirs.js';
 
-const ROOT = path.join(import.meta.dirname, '../..');
-const REAL_DIR = path.resolve(process.env.DEFORUM_REAL_DIR ?? path.join(ROOT, '../shared/real'));
-const FIXTURES = path.join(ROOT, 'test/fixtures/settings');
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/settings');
 
 function deforum(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/deforum.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  const run = runDeforum(args);
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('deforum settings check', () => {
@@ -38,14 +34,14 @@ describe('deforum settings check', () => {
     expect(run.stdout).toContain('sampler must be one of');
     expect(run.stdout).toContain('did you mean: euler_ancestral');
     expect(run.stderr).toMatch(/^error: .*1 invalid setting/);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('fails with the line and column for a file that is not JSON', () => {
     const run = deforum('settings', 'check', path.join(FIXTURES, 'not-json_settings.txt'));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: .*not valid JSON at line 4, column 17/);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('fails clearly for a missing file', () => {

@@ -12,6 +12,7 @@ import {
   type FrameKeys,
 } from '../../src/core/animation/anim-keys.js';
 import { GOLDEN_DIR } from '../support/golden.js';
+import { REAL_DIR } from '../support/shared-dirs.js';
 
 interface AnimKeysCase {
   id: string;
@@ -27,10 +28,7 @@ interface AnimKeysCase {
   }[];
 }
 
-const REAL_FILE = path.join(
-  process.env.DEFORUM_REAL_DIR ?? path.join(import.meta.dirname, '../../../shared/real'),
-  'golden/anim_keys.json',
-);
+const REAL_FILE = path.join(REAL_DIR, 'golden/anim_keys.json');
 
 function readCases(file: string): AnimKeysCase[] {
   return (JSON.parse(readFileSync(file, 'utf8')) as { cases: AnimKeysCase[] }).cases;

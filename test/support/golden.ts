@@ -1,13 +1,9 @@
-/**
- * Where the golden reference cases live. The same tests run on any case set of the same format:
- * DEFORUM_GOLDEN_DIR points them elsewhere (default ../shared/golden, beside the repository).
- */
+/** Reading the golden reference cases (the folder comes from DEFORUM_GOLDEN_DIR, see shared-dirs.ts). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GOLDEN_DIR } from './shared-dirs.js';
 
-export const GOLDEN_DIR = path.resolve(
-  process.env.DEFORUM_GOLDEN_DIR ?? path.join(import.meta.dirname, '../../../shared/golden'),
-);
+export { GOLDEN_DIR };
 
 export function goldenPath(...parts: string[]): string {
   return path.join(GOLDEN_DIR, ...parts);

@@ -40,12 +40,13 @@ export function registerRenderCommand(program: Command): void {
     .option('--fps <n>', 'video frame rate instead of ffmpeg_fps', wholeNumberOption('--fps', 240))
     .option('--gif', 'also write a GIF (as create_gif does)')
     .action(async (file: string, options: RenderOptions) => {
-      const { settings } = await loadSettingsFile(file);
+      const { settings, warnings } = await loadSettingsFile(file);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning.message}\n`);
       if (options.preview !== true) {
         throw usageError(
           '--preview',
-          'full rendering needs the diffusion runtime, which this version does not have yet. ' +
-            'Add --preview to render the camera motion without diffusion.',
+          'full rendering needs the diffusion runtime, which this version does not have yet; ' +
+            'add --preview to render the camera motion without diffusion',
         );
       }
       const video = await renderPreview(settings, options);
@@ -57,15 +58,15 @@ async function renderPreview(settings: DeforumSettings, options: RenderOptions):
   if (settings.animation_mode !== '2D') {
     throw usageError(
       '--preview',
-      `--preview renders the 2D camera path; this file's animation_mode is '${settings.animation_mode}'. ` +
-        "Use a 2D settings file (for example presets/slow-zoom-2d.json), or set animation_mode to '2D'.",
+      `renders the 2D camera path only, and this file's animation_mode is '${settings.animation_mode}'; ` +
+        "use a 2D settings file (for example presets/slow-zoom-2d.json), or set animation_mode to '2D'",
     );
   }
   const initPath = options.init ?? localInitImage(settings);
   if (initPath === undefined) {
     throw usageError(
       '--init',
-      '--preview needs a first frame: pass --init IMAGE (for example --init assets/demo-init.png).',
+      '--preview needs a first frame: pass --init IMAGE (for example --init assets/demo-init.png)',
     );
   }
   warnAboutDroppedTranslation(settings);

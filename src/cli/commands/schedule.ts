@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { writeSvgAsPng } from '../../core/image/codec.js';
 import { expandScheduleDetailed, expandStringSchedule, parseKeyframes } from '../../core/schedule/index.js';
+import { nonFiniteError } from '../../core/schedule/expand-finite.js';
+import { formatFrameRanges } from '../../core/schedule/frame-ranges.js';
 import { usageError, wholeNumberOption } from '../cli-arguments.js';
 import { buildSchedulePlotSvg } from '../schedule-plot.js';
 
@@ -41,7 +43,6 @@ export function registerScheduleCommand(program: Command): void {
       });
       printSeries(Array.from(expansion.values), options.json === true);
       warnFrames(expansion.nanFilledFrames, 'gave NaN and were filled by interpolation, as Deforum does');
-      warnFrames(expansion.nonFiniteFrames, 'are not finite');
       if (options.plot) {
         const keyframes = parseKeyframes(text, options.setting).map((key) => key.frame);
         const svg = buildSchedulePlotSvg({
@@ -53,6 +54,8 @@ export function registerScheduleCommand(program: Command): void {
         });
         await writeSvgAsPng(svg, options.plot);
       }
+      // The values are printed for inspection, but a render would reject them, so the command fails too.
+      if (expansion.nonFiniteFrames.length > 0) throw nonFiniteError(options.setting, text, expansion.nonFiniteFrames);
     });
 }
 
@@ -69,21 +72,5 @@ function printSeries(values: readonly (number | string | null)[], json: boolean)
 }
 
 function warnFrames(frames: readonly number[], what: string): void {
-  if (frames.length > 0) process.stderr.write(`warning: frames ${ranges(frames)} ${what}\n`);
-}
-
-function ranges(frames: readonly number[]): string {
-  const parts: string[] = [];
-  let start = frames[0] ?? 0;
-  let previous = start;
-  for (const frame of [...frames.slice(1), Number.NaN]) {
-    if (frame === previous + 1) {
-      previous = frame;
-      continue;
-    }
-    parts.push(start === previous ? String(start) : `${String(start)}–${String(previous)}`);
-    start = frame;
-    previous = frame;
-  }
-  return parts.join(', ');
+  if (frames.length > 0) process.stderr.write(`warning: frames ${formatFrameRanges(frames)} ${what}\n`);
 }

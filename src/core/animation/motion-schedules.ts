@@ -4,7 +4,7 @@
  * broken schedule of an unused feature cannot stop a preview (spec §24 item 5, F).
  */
 import type { Motion2d } from '../image/warp-2d.js';
-import { expandSchedule } from '../schedule/index.js';
+import { expandFiniteSchedule } from '../schedule/expand-finite.js';
 
 export interface Motion2dSchedules {
   angle: string;
@@ -20,7 +20,7 @@ export interface Motion2dSchedules {
 
 export function expandMotion2d(schedules: Motion2dSchedules, frameCount: number): (frame: number) => Motion2d {
   const expand = (setting: keyof Motion2dSchedules & string, use = true): Float64Array =>
-    use ? expandSchedule(String(schedules[setting]), frameCount, { setting }) : new Float64Array(frameCount);
+    use ? expandFiniteSchedule(String(schedules[setting]), frameCount, { setting }) : new Float64Array(frameCount);
   const flip = schedules.flip_2d_perspective;
   const angle = expand('angle');
   const zoom = expand('zoom');

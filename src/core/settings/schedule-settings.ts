@@ -4,7 +4,9 @@
  * item 5); we fix that: a broken schedule is an error only when the run would read it, otherwise a warning.
  */
 import type { SettingsIssue } from '../errors.js';
-import { checkSchedule } from '../schedule/index.js';
+import { DeforumError } from '../errors.js';
+import { expandFiniteSchedule } from '../schedule/expand-finite.js';
+import { checkSchedule, type ExpandScheduleOptions } from '../schedule/index.js';
 import { displayValue } from './display-value.js';
 import { settingsShape, type SettingName } from './schema.js';
 
@@ -85,8 +87,13 @@ export function checkSettingSchedules(settings: SettingsLike): { errors: Setting
       text,
       variables === undefined ? { setting: name, kind: entry.kind } : { setting: name, kind: entry.kind, variables },
     );
-    if (result.ok) continue;
     const used = entry.inUse(settings);
+    if (result.ok && used && entry.kind === 'number') {
+      const problem = expansionProblem(text, maxFrames, { setting: name, ...(variables && { variables }) });
+      if (problem !== undefined) errors.push({ setting: name, message: problem.message, given: displayValue(text) });
+      continue;
+    }
+    if (result.ok) continue;
     const issue: SettingsIssue = {
       setting: name,
       message: used ? result.error.message : `${result.error.message} (not used by this run, so only a warning)`,
@@ -97,4 +104,15 @@ export function checkSettingSchedules(settings: SettingsLike): { errors: Setting
     (used ? errors : warnings).push(issue);
   }
   return { errors, warnings };
+}
+
+/** A used schedule must also evaluate on every frame of the run to a finite number (division by zero, log 0). */
+function expansionProblem(text: string, maxFrames: number, options: ExpandScheduleOptions): DeforumError | undefined {
+  try {
+    expandFiniteSchedule(text, maxFrames, options);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DeforumError) return error;
+    throw error;
+  }
 }

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_DIR } from '../../support/shared-dirs.js';
 import { checkSettings } from '../../../src/core/settings/check-settings.js';
 import { detectSettingsFormat } from '../../../src/core/settings/import-settings.js';
 import { checkSchedule } from '../../../src/core/schedule/index.js';
 
-const REAL_DIR = path.resolve(
-  process.env.DEFORUM_REAL_DIR ?? path.join(import.meta.dirname, '../../../../shared/real'),
-);
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/settings');
 
 function readJson(file: string): Record<string, unknown> {

@@ -2,11 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_DIR } from '../../support/shared-dirs.js';
 import { checkSettings } from '../../../src/core/settings/check-settings.js';
 
-const REAL_DIR = path.resolve(
-  process.env.DEFORUM_REAL_DIR ?? path.join(import.meta.dirname, '../../../../shared/real'),
-);
 const FILES = readdirSync(REAL_DIR).filter((name) => name.endsWith('_settings.txt'));
 
 describe('real settings files', () => {

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,37 +11,15 @@ import { decodeImage, encodePng } from '../../../src/core/image/codec.js';
 import { createRawImage } from '../../../src/core/image/raw-image.js';
 import { encodeGif, encodeMp4, type EncodeProgress } from '../../../src/core/video/encode.js';
 import { framePaths, framePattern } from '../../../src/core/video/frame-files.js';
+import { probeVideo as probe } from '../../support/ffprobe.js';
 
 const run = promisify(execFile);
+
 const FRAMES = 10;
 const FPS = 12;
 const PREFIX = '20240101120000';
 /** Far from every colour of ffmpeg's default 3-3-2 GIF cube (R and G levels are 36 apart, B levels 85). */
 const BAR = [200, 120, 40];
-
-interface ProbedStream {
-  codec_name?: string;
-  pix_fmt?: string;
-  nb_read_frames?: string;
-  r_frame_rate?: string;
-}
-
-async function probe(file: string): Promise<ProbedStream> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-count_frames',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=codec_name,pix_fmt,nb_read_frames,r_frame_rate',
-    '-of',
-    'json',
-    file,
-  ]);
-  const parsed = JSON.parse(stdout) as { streams: ProbedStream[] };
-  return parsed.streams[0] ?? {};
-}
 
 describe('encodeMp4 / encodeGif with the real ffmpeg', () => {
   let dir = '';

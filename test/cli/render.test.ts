@@ -1,0 +1,123 @@
+/**
+ * `deforum render --preview`, the README's main job, as a user runs it: the real bin script, the real sharp and
+ * ffmpeg. Checks what a user gets (frames, settings file, a video with exactly the frames asked for) and that
+ * mistakes end in one clear line and a non-zero exit.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/core/image/codec.js';
+import { probeVideo } from '../support/ffprobe.js';
+import { runDeforum, STACK_TRACE } from '../support/run-cli.js';
+import { REPO_ROOT } from '../support/shared-dirs.js';
+
+const PRESET = path.join(REPO_ROOT, 'presets/slow-zoom-2d.json');
+const INIT = path.join(REPO_ROOT, 'assets/demo-init.png');
+
+function freshDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'deforum-render-'));
+}
+
+function settingsFile(settings: Record<string, unknown>): string {
+  const file = path.join(freshDir(), 'settings.json');
+  writeFileSync(file, JSON.stringify(settings));
+  return file;
+}
+
+describe('deforum render --preview', () => {
+  it('writes the frames, the settings file and an MP4 with exactly the frames asked for', async () => {
+    const out = freshDir();
+    const run = runDeforum(['render', PRESET, '--preview', '--init', INIT, '--out', out, '--frames', '12', '--gif']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+
+    const files = readdirSync(out).sort();
+    const frames = files.filter((name) => /^\d{14}_\d{5}\.png$/.test(name));
+    expect(frames).toHaveLength(12);
+    expect(frames.at(-1)).toMatch(/_00011\.png$/);
+    const timestring = frames[0]?.slice(0, 14) ?? '';
+    expect(run.stdout.trim().split('\n')).toStrictEqual([
+      path.join(out, `${timestring}.mp4`),
+      path.join(out, `${timestring}.gif`),
+    ]);
+
+    const mp4 = await probeVideo(path.join(out, `${timestring}.mp4`));
+    expect(mp4).toMatchObject({
+      codec_name: 'h264',
+      pix_fmt: 'yuv420p',
+      width: 512,
+      height: 512,
+      nb_read_frames: '12',
+    });
+    expect((await probeVideo(path.join(out, `${timestring}.gif`))).nb_read_frames).toBe('12');
+
+    const saved = JSON.parse(readFileSync(path.join(out, `${timestring}_settings.txt`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(saved).toMatchObject({ animation_mode: '2D', max_frames: 12, zoom: '0:(1.015)' });
+  });
+
+  it('starts from the init image and moves it: frame 0 is the init, the last frame is zoomed in', async () => {
+    const out = freshDir();
+    const run = runDeforum(['render', PRESET, '--preview', '--init', INIT, '--out', out, '--frames', '5']);
+    expect(run.status).toBe(0);
+    const frames = readdirSync(out)
+      .filter((name) => name.endsWith('.png'))
+      .sort();
+    const init = await decodeImage(INIT, { size: { width: 512, height: 512 } });
+    const first = await decodeImage(path.join(out, frames[0] ?? ''));
+    const last = await decodeImage(path.join(out, frames[4] ?? ''));
+    expect(Buffer.from(first.data).equals(Buffer.from(init.data))).toBe(true);
+    expect(Buffer.from(last.data).equals(Buffer.from(init.data))).toBe(false);
+  });
+
+  it('warns about misspelled settings but still renders', () => {
+    const file = settingsFile({ animation_mode: '2D', max_frames: 3, zoom_: '0:(1.1)' });
+    const run = runDeforum(['render', file, '--preview', '--init', INIT, '--out', freshDir()]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('warning: zoom_ is not a Deforum setting; it is ignored (did you mean zoom?)');
+  });
+
+  it.each([
+    ['without --preview', [PRESET, '--init', INIT], /--preview: full rendering needs the diffusion runtime/],
+    ['without an init image', [PRESET, '--preview'], /--init: --preview needs a first frame/],
+    [
+      'for a 3D file',
+      [path.join(REPO_ROOT, 'presets/fly-through-3d.json'), '--preview', '--init', INIT],
+      /animation_mode is '3D'/,
+    ],
+    ['for an image that is not one', [PRESET, '--preview', '--init', PRESET], /Cannot read the image/],
+    [
+      'for a negative frame count',
+      [PRESET, '--preview', '--init', INIT, '--frames', '-4'],
+      /--frames: '-4' is not a whole number/,
+    ],
+    ['for a file that is not JSON', [path.join(REPO_ROOT, 'README.md'), '--preview'], /is not valid JSON at line 1/],
+  ])('fails with one clear line %s', (_case, args, message) => {
+    const run = runDeforum(['render', ...args, '--out', freshDir()]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('refuses a motion schedule that is infinite on some frame, naming the setting and frames', () => {
+    const file = settingsFile({ animation_mode: '2D', max_frames: 4, zoom: '0:(1/t)' });
+    const run = runDeforum(['render', file, '--preview', '--init', INIT, '--out', freshDir()]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/zoom: the value is infinite or undefined at frame 0/);
+  });
+
+  it('warns that translation is ignored when the 2D perspective flip is on, as in Deforum', () => {
+    const file = settingsFile({
+      animation_mode: '2D',
+      max_frames: 2,
+      flip_2d_perspective: true,
+      translation_x: '0:(5)',
+    });
+    const run = runDeforum(['render', file, '--preview', '--init', INIT, '--out', freshDir()]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/flip_2d_perspective on, Deforum ignores translation_x and translation_y/);
+  });
+});
