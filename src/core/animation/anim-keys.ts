@@ -5,6 +5,7 @@
  * scheduled sampler applied only when it is one the notebook knows (spec §§1, 6, 7, 8, 12).
  */
 import { expandSchedule, expandStringSchedule } from '../schedule/index.js';
+import { K_DIFFUSION_SAMPLERS, type KDiffusionSamplerName } from '../settings/samplers.js';
 
 export const ANIM_KEY_NAMES = [
   'angle',
@@ -37,28 +38,13 @@ export const ANIM_KEY_NAMES = [
 export type AnimKeyName = (typeof ANIM_KEY_NAMES)[number];
 export type NumericAnimKeyName = Exclude<AnimKeyName, 'sampler_schedule'>;
 
-/** The samplers render_animation accepts from sampler_schedule (its `available_samplers`). */
-export const SCHEDULABLE_SAMPLERS = [
-  'klms',
-  'dpm2',
-  'dpm2_ancestral',
-  'heun',
-  'euler',
-  'euler_ancestral',
-  'dpm_fast',
-  'dpm_adaptive',
-  'dpmpp_2s_a',
-  'dpmpp_2m',
-] as const;
-export type SchedulableSampler = (typeof SCHEDULABLE_SAMPLERS)[number];
-
 export interface FrameKeys {
   readonly kernel: number;
   readonly strengthClamped: number;
   readonly maskAutoContrastCutoffLow: number;
   readonly maskAutoContrastCutoffHigh: number;
   /** null: the scheduled name is not a known sampler, so the render keeps its configured sampler. */
-  readonly samplerApplied: SchedulableSampler | null;
+  readonly samplerApplied: KDiffusionSamplerName | null;
 }
 
 export interface AnimKeys {
@@ -96,6 +82,6 @@ export function expandAnimKeys(schedules: Readonly<Record<AnimKeyName, string>>,
   };
 }
 
-function schedulableSampler(name: string | null): SchedulableSampler | null {
-  return SCHEDULABLE_SAMPLERS.find((sampler) => sampler === name) ?? null;
+function schedulableSampler(name: string | null): KDiffusionSamplerName | null {
+  return K_DIFFUSION_SAMPLERS.find((sampler) => sampler === name) ?? null;
 }

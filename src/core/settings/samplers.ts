@@ -3,7 +3,9 @@
  * One list in one place: the sampler registry replaces this constant once it exists, so the setting, the
  * registry and the docs cannot drift (style.md B4).
  */
-export const SAMPLER_NAMES = [
+
+/** The k-diffusion samplers: the only ones `sampler_schedule` may switch to (render_animation's `available_samplers`). */
+export const K_DIFFUSION_SAMPLERS = [
   'klms',
   'dpm2',
   'dpm2_ancestral',
@@ -14,8 +16,9 @@ export const SAMPLER_NAMES = [
   'dpm_adaptive',
   'dpmpp_2s_a',
   'dpmpp_2m',
-  'plms',
-  'ddim',
 ] as const;
 
+export const SAMPLER_NAMES = [...K_DIFFUSION_SAMPLERS, 'plms', 'ddim'] as const;
+
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
+export type KDiffusionSamplerName = (typeof K_DIFFUSION_SAMPLERS)[number];
