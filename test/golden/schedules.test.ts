@@ -81,7 +81,8 @@ describe('schedules.json parity', () => {
   }
 });
 
-describe('fixed behaviour on the set-aside inputs', () => {
+// Another case set may exercise no F quirk at all; vitest refuses an empty suite.
+describe.skipIf(!cases.some(setAside))('fixed behaviour on the set-aside inputs', () => {
   for (const c of cases.filter(hasNoKeyZero)) {
     it(`${c.id}: frames before the first key take the first key's value`, () => {
       const series = expand(c);
