@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isDeforumError } from '../core/errors.js';
+import { registerModelsCommand } from './commands/models.js';
 import { registerPresetsCommand } from './commands/presets.js';
 import { registerRenderCommand } from './commands/render.js';
 import { registerScheduleCommand } from './commands/schedule.js';
@@ -18,6 +19,7 @@ registerSettingsCommand(program);
 registerScheduleCommand(program);
 registerPresetsCommand(program);
 registerRenderCommand(program);
+registerModelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,7 +25,19 @@ export type ErrorDetails =
   | { code: 'image_unreadable'; source: string; reason: string }
   | { code: 'video_encode_failed'; output: string; reason: string }
   | { code: 'usage'; argument: string; reason: string }
-  | { code: 'interrupted'; framesDone: number };
+  | { code: 'interrupted'; framesDone: number }
+  | { code: 'model_io_mismatch'; model: string; input: string; expected: string; got: string }
+  | { code: 'model_folder_invalid'; folder: string; missing: string[]; reason: string }
+  | { code: 'model_load_failed'; model: string; reason: string }
+  | { code: 'warp_parameters_invalid'; parameter: string; given: string; allowed: string }
+  | { code: 'depth_model_missing'; model: 'AdaBins'; midasWeight: number }
+  | { code: 'model_unknown'; name: string; known: string[] }
+  | {
+      code: 'download_failed';
+      url: string;
+      reason: 'http_status' | 'interrupted' | 'size_mismatch' | 'checksum_mismatch';
+      status: number | null;
+    };
 
 export type ErrorCode = ErrorDetails['code'];
 

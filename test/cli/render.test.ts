@@ -73,6 +73,26 @@ describe('deforum render --preview', () => {
     expect(Buffer.from(last.data).equals(Buffer.from(init.data))).toBe(false);
   });
 
+  it('renders a 3D file along its 3D camera path: frames and an MP4 with exactly the frames asked for', async () => {
+    const out = freshDir();
+    const preset = path.join(REPO_ROOT, 'presets/fly-through-3d.json');
+    const run = runDeforum(['render', preset, '--preview', '--init', INIT, '--out', out, '--frames', '4']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const frames = readdirSync(out)
+      .filter((name) => /^\d{14}_\d{5}\.png$/.test(name))
+      .sort();
+    expect(frames).toHaveLength(4);
+    const timestring = frames[0]?.slice(0, 14) ?? '';
+    expect(run.stdout.trim()).toBe(path.join(out, `${timestring}.mp4`));
+    expect(await probeVideo(path.join(out, `${timestring}.mp4`))).toMatchObject({ width: 512, nb_read_frames: '4' });
+    const init = await decodeImage(INIT, { size: { width: 512, height: 512 } });
+    const first = await decodeImage(path.join(out, frames[0] ?? ''));
+    const last = await decodeImage(path.join(out, frames[3] ?? ''));
+    expect(Buffer.from(first.data).equals(Buffer.from(init.data))).toBe(true);
+    expect(Buffer.from(last.data).equals(Buffer.from(init.data))).toBe(false);
+  });
+
   it('warns about misspelled settings but still renders', () => {
     const file = settingsFile({ animation_mode: '2D', max_frames: 3, zoom_: '0:(1.1)' });
     const run = runDeforum(['render', file, '--preview', '--init', INIT, '--out', freshDir()]);
@@ -84,9 +104,14 @@ describe('deforum render --preview', () => {
     ['without --preview', [PRESET, '--init', INIT], /--preview: full rendering needs the diffusion runtime/],
     ['without an init image', [PRESET, '--preview'], /--init: --preview needs a first frame/],
     [
-      'for a 3D file',
-      [path.join(REPO_ROOT, 'presets/fly-through-3d.json'), '--preview', '--init', INIT],
-      /animation_mode is '3D'/,
+      'for a Video Input file',
+      [settingsFile({ animation_mode: 'Video Input', max_frames: 3 }), '--preview', '--init', INIT],
+      /animation_mode is 'Video Input'/,
+    ],
+    [
+      'for an Interpolation file',
+      [settingsFile({ animation_mode: 'Interpolation', max_frames: 3 }), '--preview', '--init', INIT],
+      /animation_mode is 'Interpolation'/,
     ],
     ['for an image that is not one', [PRESET, '--preview', '--init', PRESET], /Cannot read the image/],
     [

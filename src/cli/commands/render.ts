@@ -1,13 +1,14 @@
 /**
  * `deforum render SETTINGS --out DIR`: the main job on this machine. Until the diffusion runtime exists it renders
- * the motion preview (`--preview`): the init image pushed through the settings' 2D camera path, written as the
- * notebook names frames (`{timestring}_{f:05}.png`), with the settings file and an MP4 (and a GIF when asked).
+ * the motion preview (`--preview`): the init image pushed through the settings' 2D or 3D camera path (3D without
+ * depth, a flat scene at z = 1), written as the notebook names frames (`{timestring}_{f:05}.png`), with the
+ * settings file and an MP4 (and a GIF when asked).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { expandMotion2d } from '../../core/animation/motion-schedules.js';
-import { motionPreview } from '../../core/animation/motion-preview.js';
+import { expandMotion2d, expandMotion3d } from '../../core/animation/motion-schedules.js';
+import { motionPreview, type PreviewMotion } from '../../core/animation/motion-preview.js';
 import { DeforumError } from '../../core/errors.js';
 import { decodeImage, writePng } from '../../core/image/codec.js';
 import { exportDeforumFile } from '../../core/settings/export-deforum-file.js';
@@ -55,11 +56,11 @@ export function registerRenderCommand(program: Command): void {
 }
 
 async function renderPreview(settings: DeforumSettings, options: RenderOptions): Promise<string[]> {
-  if (settings.animation_mode !== '2D') {
+  if (settings.animation_mode !== '2D' && settings.animation_mode !== '3D') {
     throw usageError(
       '--preview',
-      `renders the 2D camera path only, and this file's animation_mode is '${settings.animation_mode}'; ` +
-        "use a 2D settings file (for example presets/slow-zoom-2d.json), or set animation_mode to '2D'",
+      `renders the 2D and 3D camera paths only, and this file's animation_mode is '${settings.animation_mode}'; ` +
+        "use a 2D or 3D settings file (for example presets/slow-zoom-2d.json), or set animation_mode to '2D' or '3D'",
     );
   }
   const initPath = options.init ?? localInitImage(settings);
@@ -69,7 +70,7 @@ async function renderPreview(settings: DeforumSettings, options: RenderOptions):
       '--preview needs a first frame: pass --init IMAGE (for example --init assets/demo-init.png)',
     );
   }
-  warnAboutDroppedTranslation(settings);
+  if (settings.animation_mode === '2D') warnAboutDroppedTranslation(settings);
 
   const frameCount = options.frames ?? settings.max_frames;
   const fps = options.fps ?? settings.ffmpeg_fps;
@@ -77,7 +78,7 @@ async function renderPreview(settings: DeforumSettings, options: RenderOptions):
   const width = settings.W - (settings.W % 64);
   const height = settings.H - (settings.H % 64);
   const init = await decodeImage(initPath, { size: { width, height } });
-  const motionAt = expandMotion2d(settings, frameCount);
+  const motion = previewMotion(settings, frameCount);
 
   const timestring = timestringNow();
   await mkdir(options.out, { recursive: true });
@@ -95,9 +96,7 @@ async function renderPreview(settings: DeforumSettings, options: RenderOptions):
     for await (const { frame, image } of motionPreview({
       init,
       frameCount,
-      border: settings.border,
-      flip2dPerspective: settings.flip_2d_perspective,
-      motionAt,
+      motion,
       signal: abort.signal,
     })) {
       await writePng(image, path.join(options.out, frameFileName(timestring, frame)));
@@ -129,6 +128,29 @@ async function renderPreview(settings: DeforumSettings, options: RenderOptions):
     outputs.push(gif);
   }
   return outputs;
+}
+
+/** The camera path the preview follows; 3D has no depth model here, as with `use_depth_warping` off. */
+function previewMotion(settings: DeforumSettings, frameCount: number): PreviewMotion {
+  if (settings.animation_mode === '3D') {
+    return {
+      mode: '3D',
+      options: {
+        nearPlane: settings.near_plane,
+        farPlane: settings.far_plane,
+        fovDeg: settings.fov,
+        paddingMode: settings.padding_mode,
+        samplingMode: settings.sampling_mode,
+      },
+      motionAt: expandMotion3d(settings, frameCount),
+    };
+  }
+  return {
+    mode: '2D',
+    border: settings.border,
+    flip2dPerspective: settings.flip_2d_perspective,
+    motionAt: expandMotion2d(settings, frameCount),
+  };
 }
 
 /** The settings' own init image when it is a file on this machine (URLs are not fetched by a preview). */

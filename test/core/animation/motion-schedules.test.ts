@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expandMotion2d, type Motion2dSchedules } from '../../../src/core/animation/motion-schedules.js';
+import {
+  expandMotion2d,
+  expandMotion3d,
+  type Motion2dSchedules,
+  type Motion3dSchedules,
+} from '../../../src/core/animation/motion-schedules.js';
 import { DeforumError } from '../../../src/core/errors.js';
 
 const STILL: Motion2dSchedules = {
@@ -34,5 +39,38 @@ describe('expandMotion2d', () => {
 
   it('refuses a value the warp cannot use', () => {
     expect(() => expandMotion2d({ ...STILL, zoom: '0:(1/t)' }, 3)).toThrow(/zoom: the value is infinite/);
+  });
+});
+
+const STILL_3D: Motion3dSchedules = {
+  translation_x: '0:(0)',
+  translation_y: '0:(0)',
+  translation_z: '0:(0)',
+  rotation_3d_x: '0:(0)',
+  rotation_3d_y: '0:(0)',
+  rotation_3d_z: '0:(0)',
+};
+
+describe('expandMotion3d', () => {
+  it('reads each 3D schedule at the frame asked for', () => {
+    const motionAt = expandMotion3d(
+      { ...STILL_3D, translation_z: '0:(10), 4:(2)', rotation_3d_y: '0:(t/2)', translation_x: '0:(-3)' },
+      6,
+    );
+    expect(motionAt(2)).toEqual({
+      translationX: -3,
+      translationY: 0,
+      translationZ: 6,
+      rotation3dXDeg: 0,
+      rotation3dYDeg: 1,
+      rotation3dZDeg: 0,
+    });
+    expect(motionAt(5)).toMatchObject({ translationZ: 2, rotation3dYDeg: 2.5 });
+  });
+
+  it('refuses a value the warp cannot use, naming the setting', () => {
+    expect(() => expandMotion3d({ ...STILL_3D, rotation_3d_x: '0:(1/t)' }, 3)).toThrow(
+      /rotation_3d_x: the value is infinite/,
+    );
   });
 });

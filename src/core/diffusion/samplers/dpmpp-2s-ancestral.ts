@@ -1,0 +1,30 @@
+/**
+ * DPM-Solver++(2S) ancestral (eta 1): a second-order single-step solver in λ = −log σ down to σ_down, then fresh
+ * noise of σ_up. Reference: k-diffusion `sample_dpmpp_2s_ancestral` (Deforum's `dpmpp_2s_a`).
+ */
+import type { Sampler } from './sampler.js';
+import { addScaledInPlace, ancestralStep, cloneLatent, combine, latentLike, toDerivative } from './math.js';
+
+export const dpmpp2sAncestral: Sampler = async (start, sigmas, ctx) => {
+  const x = cloneLatent(start);
+  const total = sigmas.length - 1;
+  for (let i = 0; i < total; i++) {
+    ctx.signal?.throwIfAborted();
+    const sigma = sigmas[i] ?? 0;
+    const next = sigmas[i + 1] ?? 0;
+    const denoised = await ctx.denoise(x, sigma);
+    const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
+    ctx.onStep?.({ step: i, total, sigma, x, denoised });
+    if (sigmaDown === 0) {
+      addScaledInPlace(x.data, toDerivative(x, denoised, sigma), sigmaDown - sigma);
+    } else {
+      const h = Math.log(sigma) - Math.log(sigmaDown);
+      const sigmaMid = Math.exp(-(-Math.log(sigma) + h / 2));
+      const x2 = latentLike(x, combine(x.data, sigmaMid / sigma, denoised.data, -Math.expm1(-h / 2)));
+      const denoised2 = await ctx.denoise(x2, sigmaMid);
+      x.data.set(combine(x.data, sigmaDown / sigma, denoised2.data, -Math.expm1(-h)));
+    }
+    if (next > 0) addScaledInPlace(x.data, ctx.rng.randn(x.shape), sigmaUp);
+  }
+  return x;
+};

@@ -1,0 +1,97 @@
+/**
+ * `torch.manual_seed(seed); torch.randn(shape)` on the CPU, bit for bit (float32), torch 1.13 as the notebook
+ * pinned it (golden randn.json). Successive draws continue one stream, as successive `torch.randn` calls do.
+ *
+ * Matches ATen's CPU normal kernel (`native/cpu/DistributionTemplates.h` `normal_kernel`):
+ * - 16 or more values: `normal_fill` — every value first gets a uniform `(u32 & 0xFFFFFF)·2^-24`, then each block
+ *   of 16 is turned into normals by Box–Muller, pairing lane j with lane j + 8 (`1 − u` feeds the log). A length
+ *   that is not a multiple of 16 redraws 16 fresh uniforms for the last 16 slots and transforms them again, so the
+ *   values before the tail block's start are overwritten. The AVX2 build (the one x86 wheels run) evaluates log
+ *   and sin/cos with avx_mathfun's float32 polynomials, reproduced in avx-mathfun.ts.
+ * - fewer than 16: `normal_distribution<double>` one value at a time — two 53-bit uniforms from two MT outputs
+ *   each (high word first), `sqrt(−2·log(1 − u2))`, angle `2π·u1`, cos returned and sin cached in the generator for
+ *   the next scalar draw (`manual_seed` clears the cache; the vectorised path neither reads nor clears it).
+ */
+import { logCephes, sinCosCephes } from './avx-mathfun.js';
+import { Mt19937 } from './mt19937.js';
+import type { Rng } from './rng.js';
+import { elementCount } from './tensor.js';
+
+const f32 = Math.fround;
+const VECTOR_BLOCK = 16;
+const HALF_BLOCK = 8;
+const UNIFORM_24 = 2 ** -24;
+const UNIFORM_53 = 2 ** -53;
+const TWO_POW_32 = 2 ** 32;
+const TWO_PI_F32 = f32(2 * Math.PI);
+
+export class TorchGenerator implements Rng {
+  private readonly engine: Mt19937;
+  private cachedNormal: number | undefined;
+  private readonly sinCos = new Float64Array(2);
+
+  /** `torch.manual_seed(seed)`: `seed` is an integer in [0, 2^32 − 1] (see animation/seeds.ts `generatorSeed`). */
+  constructor(seed: number) {
+    this.engine = new Mt19937(seed);
+  }
+
+  randn(shape: readonly number[]): Float32Array {
+    const count = elementCount(shape);
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`randn: bad shape [${shape.join(', ')}]`);
+    const out = new Float32Array(count);
+    if (count < VECTOR_BLOCK) {
+      for (let i = 0; i < count; i++) out[i] = this.scalarNormal();
+      return out;
+    }
+    for (let i = 0; i < count; i++) out[i] = this.uniform24();
+    for (let start = 0; start + VECTOR_BLOCK <= count; start += VECTOR_BLOCK) this.boxMuller16(out, start);
+    if (count % VECTOR_BLOCK !== 0) {
+      const start = count - VECTOR_BLOCK;
+      for (let i = start; i < count; i++) out[i] = this.uniform24();
+      this.boxMuller16(out, start);
+    }
+    return out;
+  }
+
+  private uniform24(): number {
+    return (this.engine.nextUint32() & 0xffffff) * UNIFORM_24;
+  }
+
+  private uniform53(): number {
+    const high = this.engine.nextUint32() & 0x1fffff;
+    const low = this.engine.nextUint32();
+    return (high * TWO_POW_32 + low) * UNIFORM_53;
+  }
+
+  private scalarNormal(): number {
+    if (this.cachedNormal !== undefined) {
+      const cached = this.cachedNormal;
+      this.cachedNormal = undefined;
+      return cached;
+    }
+    const u1 = this.uniform53();
+    const u2 = this.uniform53();
+    const radius = Math.sqrt(-2 * Math.log(1 - u2));
+    const theta = 2 * Math.PI * u1;
+    this.cachedNormal = radius * Math.sin(theta);
+    return radius * Math.cos(theta);
+  }
+
+  /** `normal_fill_16_AVX2` with mean 0 and std 1 (the fused `n·1 + 0` is exact). */
+  private boxMuller16(data: Float32Array, start: number): void {
+    const sinCos = this.sinCos;
+    for (let j = start; j < start + HALF_BLOCK; j++) {
+      const u1 = f32(1 - (data[j] ?? 0));
+      const u2 = data[j + HALF_BLOCK] ?? 0;
+      const radius = f32(Math.sqrt(f32(-2 * logCephes(u1))));
+      sinCosCephes(f32(TWO_PI_F32 * u2), sinCos);
+      data[j] = radius * (sinCos[1] ?? 0);
+      data[j + HALF_BLOCK] = radius * (sinCos[0] ?? 0);
+    }
+  }
+}
+
+/** A generator seeded as `torch.manual_seed(seed)` seeds torch's default CPU generator. */
+export function createTorchGenerator(seed: number): TorchGenerator {
+  return new TorchGenerator(seed);
+}

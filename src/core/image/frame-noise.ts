@@ -1,0 +1,94 @@
+/**
+ * `noise_schedule`: the loop's `add_noise(sample_from_cv2(frame), noise)` (helpers/generate.py,
+ * helpers/animation.py; spec §2, §6) and the way back, `sample_to_cv2`.
+ * - `sampleFromPixels`: `((x / 255) · 2) − 1` in float64, stored as float16, NCHW — only 256 possible values, so a
+ *   table (golden noise.json `conversion_tables.sample_from_cv2`);
+ * - `addFrameNoise`: `sample + randn(shape) · amount` in float32 (torch promotes half + float to float and casts the
+ *   Python scalar to float32), then `.half()` as the loop keeps it; values are returned widened to float32;
+ * - `sampleToPixels`: `trunc(clip(s · 0.5 + 0.5, 0, 1) · 255)` in float32 — lossy after float16 (1 → 0, 7 → 6).
+ * Fixed (F, §24 item 17, docs/deviations.md): the original draws from torch's CPU generator as the previous frame's
+ * generation left it; `frameNoiseRng(seed)` is torch's generator freshly seeded with the frame's own seed.
+ */
+import { generatorSeed } from '../animation/seeds.js';
+import type { Rng } from '../diffusion/rng.js';
+import { createTorchGenerator } from '../diffusion/torch-generator.js';
+import { latent, type Latent } from '../diffusion/tensor.js';
+import { createRawImage, type ChannelCount, type RawImage } from './raw-image.js';
+
+const f32 = Math.fround;
+
+/** Rounds a double to the nearest float16 value (ties to even), the way numpy's `astype(np.float16)` does. */
+function roundToHalf(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 65520) return value > 0 ? Infinity : -Infinity;
+  // Below 2^-14 float16 is subnormal with a fixed step of 2^-24; above, the step is 2^(exponent − 10).
+  const exponent = magnitude < 2 ** -14 ? -14 : Math.floor(Math.log2(magnitude));
+  let step = 2 ** (exponent - 10);
+  if (magnitude >= step * 2048) step *= 2;
+  else if (magnitude < step * 1024 && exponent > -14) step /= 2;
+  const scaled = magnitude / step;
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  const units = diff > 0.5 || (diff === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  return Math.sign(value) * units * step;
+}
+
+const SAMPLE_OF_BYTE = Float32Array.from({ length: 256 }, (_, x) => roundToHalf((x / 255) * 2 - 1));
+
+/** `sample_from_cv2`: an 8-bit H×W×C frame → a [1, C, H, W] float16-valued sample. */
+export function sampleFromPixels(image: RawImage<'u8'>): Latent {
+  const { width, height, channels } = image;
+  const plane = width * height;
+  const out = new Float32Array(plane * channels);
+  const source = image.data;
+  for (let p = 0, i = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++, i++) out[c * plane + p] = SAMPLE_OF_BYTE[source[i] ?? 0] ?? 0;
+  }
+  return latent([1, channels, height, width], out);
+}
+
+const halfBits = new Uint32Array(1);
+const halfFloat = new Float32Array(halfBits.buffer);
+
+/** `tensor.half()` of a float32 value, kept as a number: round the 13 low mantissa bits away, ties to even. */
+function halfOfFloat(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude < 2 ** -14 || magnitude >= 65504) return roundToHalf(value);
+  halfFloat[0] = value;
+  const raw = halfBits[0] ?? 0;
+  halfBits[0] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
+  return halfFloat[0] ?? 0;
+}
+
+/** `add_noise(sample, amount)` followed by `.half()`: the init sample the next generation encodes. */
+export function addFrameNoise(sample: Latent, amount: number, rng: Rng): Latent {
+  const noise = rng.randn(sample.shape);
+  const scale = f32(amount);
+  const out = new Float32Array(noise.length);
+  const base = sample.data;
+  for (let i = 0; i < out.length; i++) out[i] = halfOfFloat(f32((base[i] ?? 0) + f32((noise[i] ?? 0) * scale)));
+  return latent(sample.shape, out);
+}
+
+/** The generator a frame's noise is drawn from: torch's CPU generator seeded with the frame's seed (see header). */
+export function frameNoiseRng(seed: number): Rng {
+  return createTorchGenerator(generatorSeed(seed));
+}
+
+/** `sample_to_cv2`: a [1, C, H, W] sample → an 8-bit H×W×C frame, truncating like `astype(np.uint8)`. */
+export function sampleToPixels(sample: Latent): RawImage<'u8'> {
+  const [batch, channels, height, width] = sample.shape;
+  if (sample.shape.length !== 4 || batch !== 1 || !(channels === 1 || channels === 3 || channels === 4)) {
+    throw new RangeError(`sampleToPixels needs a [1, 1|3|4, H, W] sample, got [${sample.shape.join(', ')}]`);
+  }
+  const image = createRawImage('u8', width ?? 0, height ?? 0, channels as ChannelCount);
+  const plane = image.width * image.height;
+  const target = image.data;
+  for (let p = 0, i = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++, i++) {
+      const unit = f32(f32((sample.data[c * plane + p] ?? 0) * 0.5) + 0.5);
+      target[i] = Math.trunc(f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255));
+    }
+  }
+  return image;
+}

@@ -1,0 +1,113 @@
+/**
+ * The sampling grid of Deforum's 3D warp (`anim_frame_warp_3d` → `transform_image_3d`, helpers/animation.py;
+ * spec §5.2): every pixel of a world grid with corners at ±1 and depth z is projected by the still camera and
+ * by the moved camera, and the difference of the two NDC positions is subtracted from `affine_grid`'s identity
+ * grid (align_corners = False). This is Disco Diffusion's backward warp that evaluates the forward flow at the
+ * destination pixel, not a reprojection.
+ * Reproduced on purpose (spec §24 item 10, B): translation_x is negated (3D moves content the other way from 2D),
+ * translation_z is negated (positive moves the camera forward), both scaled by 1/200 (Disco's scale); near and
+ * far enter the matrices but cannot change the image.
+ * Changed (spec §24 item 11, F, docs/deviations.md): depth below MIN_DEPTH (including ≤ 0 and NaN) is raised to
+ * MIN_DEPTH, because the projection divides by it and flips or explodes at z ≤ 0.
+ */
+import { eulerAnglesToMatrixXyz, fullProjectionTransform, type Camera3d, type Vec3 } from './camera-3d.js';
+import type { SampleGrid } from './grid-sample.js';
+import { identity } from './matrix.js';
+
+/** The per-frame 3D motion values (schedule values at frame f; Deforum names in the comments). */
+export interface Motion3d {
+  /** `translation_x`: 1/200 scene units per frame; positive moves content LEFT (opposite of 2D). */
+  translationX: number;
+  /** `translation_y`: positive moves content down. */
+  translationY: number;
+  /** `translation_z`: positive moves the camera forward (zooms in). */
+  translationZ: number;
+  /** `rotation_3d_x`, degrees per frame; positive moves content down. */
+  rotation3dXDeg: number;
+  /** `rotation_3d_y`, degrees per frame; positive moves content left. */
+  rotation3dYDeg: number;
+  /** `rotation_3d_z`, degrees per frame; positive rotates content counter-clockwise. */
+  rotation3dZDeg: number;
+}
+
+/** Per-pixel scene depth (world z), row-major, the image's size: what the depth model predicts. */
+export interface DepthMap {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+/** Depth floor (F, spec §24 item 11): at z = 0.01 a one-unit move already shifts content far off-screen. */
+export const MIN_DEPTH = 0.01;
+
+/** "matches Disco": translation in 1/200 of the normalised half-width. */
+const TRANSLATION_SCALE = 1 / 200;
+
+/** `translate_xyz = [−tx/200, ty/200, −tz/200]`. */
+export function translateXyz(motion: Motion3d): Vec3 {
+  return [
+    -motion.translationX * TRANSLATION_SCALE,
+    motion.translationY * TRANSLATION_SCALE,
+    -motion.translationZ * TRANSLATION_SCALE,
+  ];
+}
+
+/** `rotate_xyz`: the rotation schedules in radians. */
+export function rotateXyzRadians(motion: Motion3d): Vec3 {
+  const rad = Math.PI / 180;
+  return [motion.rotation3dXDeg * rad, motion.rotation3dYDeg * rad, motion.rotation3dZDeg * rad];
+}
+
+/** The two full projection transforms of `transform_image_3d`: the still camera and the moved one. */
+export function warp3dProjections(motion: Motion3d, camera: Camera3d): { old: Float64Array; new: Float64Array } {
+  return {
+    old: fullProjectionTransform(camera, identity(3), [0, 0, 0]),
+    new: fullProjectionTransform(camera, eulerAnglesToMatrixXyz(rotateXyzRadians(motion)), translateXyz(motion)),
+  };
+}
+
+/** `torch.linspace(-1, 1, n)` as float64. */
+function linspace(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = n === 1 ? -1 : -1 + (2 * i) / (n - 1);
+  return out;
+}
+
+/**
+ * `offset_coords_2d`: the grid handed to `grid_sample`, (height, width, 2). `depth` null means no depth model
+ * (z = 1 everywhere), as the loop does with `use_depth_warping` off.
+ */
+export function warp3dGrid(
+  motion: Motion3d,
+  camera: Camera3d,
+  width: number,
+  height: number,
+  depth: DepthMap | null,
+): SampleGrid {
+  const { old: o, new: n } = warp3dProjections(motion, camera);
+  // Only the x, y and w columns matter: the projected z is discarded (which is why near/far have no effect).
+  const [o0 = 0, o1 = 0, , o3 = 0, o4 = 0, o5 = 0, , o7 = 0, o8 = 0, o9 = 0, , o11 = 0, o12 = 0, o13 = 0, , o15 = 0] =
+    o;
+  const [n0 = 0, n1 = 0, , n3 = 0, n4 = 0, n5 = 0, , n7 = 0, n8 = 0, n9 = 0, , n11 = 0, n12 = 0, n13 = 0, , n15 = 0] =
+    n;
+  const xs = linspace(width);
+  const ys = linspace(height);
+  const data = new Float32Array(width * height * 2);
+  for (let i = 0; i < height; i++) {
+    const y = ys[i] ?? 0;
+    const baseY = (2 * i + 1) / height - 1;
+    for (let j = 0; j < width; j++) {
+      const p = i * width + j;
+      const x = xs[j] ?? 0;
+      const raw = depth === null ? 1 : (depth.data[p] ?? 1);
+      const z = raw > MIN_DEPTH ? raw : MIN_DEPTH;
+      const oldW = x * o3 + y * o7 + z * o11 + o15;
+      const newW = x * n3 + y * n7 + z * n11 + n15;
+      const dx = (x * n0 + y * n4 + z * n8 + n12) / newW - (x * o0 + y * o4 + z * o8 + o12) / oldW;
+      const dy = (x * n1 + y * n5 + z * n9 + n13) / newW - (x * o1 + y * o5 + z * o9 + o13) / oldW;
+      data[2 * p] = (2 * j + 1) / width - 1 - dx;
+      data[2 * p + 1] = baseY - dy;
+    }
+  }
+  return { width, height, data };
+}

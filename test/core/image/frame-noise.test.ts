@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+
+import { createTorchGenerator } from '../../../src/core/diffusion/torch-generator.js';
+import { latent } from '../../../src/core/diffusion/tensor.js';
+import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../../../src/core/image/frame-noise.js';
+import { rawImageFrom } from '../../../src/core/image/raw-image.js';
+
+const pixel = (...rgb: number[]) => rawImageFrom('u8', 1, 1, 3, Uint8Array.from(rgb));
+
+describe('sampleFromPixels / sampleToPixels', () => {
+  it.each([
+    { byte: 0, sample: -1, back: 0 },
+    { byte: 1, sample: -0.9921875, back: 0 },
+    { byte: 7, sample: -0.9453125, back: 6 },
+    { byte: 128, sample: 0.0039215087890625, back: 127 },
+    { byte: 255, sample: 1, back: 255 },
+  ])('$byte → $sample (float16) → $back (truncated)', ({ byte, sample, back }) => {
+    const s = sampleFromPixels(pixel(byte, byte, byte));
+    expect(s.data[0]).toBe(sample);
+    expect(sampleToPixels(s).data[0]).toBe(back);
+  });
+
+  it('lays HWC pixels out as NCHW planes and back', () => {
+    const image = rawImageFrom('u8', 2, 1, 3, Uint8Array.of(0, 128, 255, 255, 128, 0));
+    const s = sampleFromPixels(image);
+    expect(s.shape).toEqual([1, 3, 1, 2]);
+    expect(Array.from(s.data)).toEqual([-1, 1, 0.0039215087890625, 0.0039215087890625, 1, -1]);
+    expect(Array.from(sampleToPixels(s).data)).toEqual([0, 127, 255, 255, 127, 0]);
+  });
+
+  it('clips samples outside [-1, 1]', () => {
+    expect(Array.from(sampleToPixels(latent([1, 1, 1, 2], Float32Array.of(-3, 2))).data)).toEqual([0, 255]);
+  });
+
+  it('rejects tensors that are not one image', () => {
+    expect(() => sampleToPixels(latent([2, 3, 1, 1]))).toThrow(RangeError);
+  });
+});
+
+describe('addFrameNoise', () => {
+  it('amount 0 still draws but changes nothing', () => {
+    const s = sampleFromPixels(pixel(10, 20, 30));
+    const rng = createTorchGenerator(1);
+    expect(Array.from(addFrameNoise(s, 0, rng).data)).toEqual(Array.from(s.data));
+    expect(rng.randn([3])).not.toEqual(createTorchGenerator(1).randn([3]));
+  });
+
+  it('adds randn·amount and keeps the result on the float16 grid', () => {
+    const s = latent([1, 1, 4, 4], new Float32Array(16));
+    const noised = addFrameNoise(s, 0.1, createTorchGenerator(5));
+    const raw = createTorchGenerator(5).randn([16]);
+    noised.data.forEach((v, i) => {
+      expect(Math.abs(v - (raw[i] ?? 0) * 0.1)).toBeLessThanOrEqual(2 ** -11 * Math.abs(v) + 1e-12);
+      expect(v * 2 ** 24).toBe(Math.round(v * 2 ** 24));
+    });
+  });
+
+  it('frameNoiseRng seeds torch’s generator with the frame seed reduced modulo 2^32', () => {
+    expect(frameNoiseRng(2 ** 32 + 5).randn([20])).toEqual(createTorchGenerator(5).randn([20]));
+    expect(frameNoiseRng(42).randn([20])).toEqual(createTorchGenerator(42).randn([20]));
+  });
+});
