@@ -7,23 +7,18 @@
  * which draws `n.bit_length()` bits and redraws while the value is ≥ n: for n = 2^32 that is 33 bits, so about
  * half the draws are rejected, and the golden chains only match with the rejection loop in place).
  */
+import { Mt19937 } from '../diffusion/mt19937.js';
 
-const N = 624;
-const M = 397;
-const UPPER_MASK = 0x80000000;
-const LOWER_MASK = 0x7fffffff;
-const MATRIX_A = 0x9908b0df;
 const TWO_POW_32 = 2 ** 32;
 const MAX_BITS = 53;
 
 export class PythonRandom {
-  private readonly mt = new Uint32Array(N);
-  private index = N;
+  private readonly engine: Mt19937;
 
   /** `random.seed(seed)` for an integer seed; like CPython, the sign is ignored. */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`PythonRandom: seed ${seed} is not a safe integer`);
-    this.initByArray(seedWords(Math.abs(seed)));
+    this.engine = Mt19937.fromKey(seedWords(Math.abs(seed)));
   }
 
   /** `random.getrandbits(k)` for 1 ≤ k ≤ 53: 32-bit words least significant first, the last one shifted down. */
@@ -32,7 +27,7 @@ export class PythonRandom {
     let value = 0;
     let scale = 1;
     for (let left = k; left > 0; left -= 32) {
-      const word = left < 32 ? this.nextUint32() >>> (32 - left) : this.nextUint32();
+      const word = left < 32 ? this.engine.nextUint32() >>> (32 - left) : this.engine.nextUint32();
       value += word * scale;
       scale *= TWO_POW_32;
     }
@@ -47,61 +42,6 @@ export class PythonRandom {
     let r = this.getrandbits(bits);
     while (r >= n) r = this.getrandbits(bits);
     return a + r;
-  }
-
-  private initGenrand(s: number): void {
-    const mt = this.mt;
-    mt[0] = s;
-    for (let i = 1; i < N; i++) {
-      const prev = mt[i - 1] ?? 0;
-      mt[i] = Math.imul(1812433253, prev ^ (prev >>> 30)) + i;
-    }
-    this.index = N;
-  }
-
-  private initByArray(key: readonly number[]): void {
-    const mt = this.mt;
-    this.initGenrand(19650218);
-    let i = 1;
-    let j = 0;
-    for (let k = Math.max(N, key.length); k > 0; k--) {
-      const prev = mt[i - 1] ?? 0;
-      mt[i] = ((mt[i] ?? 0) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + (key[j] ?? 0) + j;
-      i++;
-      j++;
-      if (i >= N) {
-        mt[0] = mt[N - 1] ?? 0;
-        i = 1;
-      }
-      if (j >= key.length) j = 0;
-    }
-    for (let k = N - 1; k > 0; k--) {
-      const prev = mt[i - 1] ?? 0;
-      mt[i] = ((mt[i] ?? 0) ^ Math.imul(prev ^ (prev >>> 30), 1566083941)) - i;
-      i++;
-      if (i >= N) {
-        mt[0] = mt[N - 1] ?? 0;
-        i = 1;
-      }
-    }
-    mt[0] = UPPER_MASK;
-  }
-
-  private nextUint32(): number {
-    const mt = this.mt;
-    if (this.index >= N) {
-      for (let kk = 0; kk < N; kk++) {
-        const y = ((mt[kk] ?? 0) & UPPER_MASK) | ((mt[(kk + 1) % N] ?? 0) & LOWER_MASK);
-        mt[kk] = (mt[(kk + M) % N] ?? 0) ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      }
-      this.index = 0;
-    }
-    let y = mt[this.index++] ?? 0;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
   }
 }
 

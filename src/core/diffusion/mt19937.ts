@@ -1,7 +1,7 @@
 /**
- * The 32-bit Mersenne Twister as torch's CPU generator runs it (ATen `core/MT19937RNGEngine.h`): seeded with
- * `init_genrand` from the low 32 bits of the seed (what `torch.manual_seed` does), tempered 32-bit outputs.
- * Python's `random` seeds the same engine differently (init_by_array), see animation/python-random.ts.
+ * The 32-bit Mersenne Twister shared by the two generators the reference uses: torch's CPU generator (ATen
+ * `core/MT19937RNGEngine.h`: `init_genrand` from the low 32 bits of the seed, what `torch.manual_seed` does) and
+ * Python's `random` (the same engine keyed with `init_by_array`, see animation/python-random.ts).
  */
 
 const N = 624;
@@ -28,6 +28,13 @@ export class Mt19937 {
     }
   }
 
+  /** Python's `init_by_array`: the engine keyed with 32-bit words (how `random.seed(int)` seeds it). */
+  static fromKey(key: readonly number[]): Mt19937 {
+    const engine = new Mt19937(19650218);
+    engine.mixInKey(key);
+    return engine;
+  }
+
   /** The next tempered 32-bit output, as an unsigned integer. */
   nextUint32(): number {
     if (this.index >= N) this.twist();
@@ -37,6 +44,33 @@ export class Mt19937 {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  private mixInKey(key: readonly number[]): void {
+    const state = this.state;
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(N, key.length); k > 0; k--) {
+      const prev = state[i - 1] ?? 0;
+      state[i] = ((state[i] ?? 0) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + (key[j] ?? 0) + j;
+      i++;
+      j++;
+      if (i >= N) {
+        state[0] = state[N - 1] ?? 0;
+        i = 1;
+      }
+      if (j >= key.length) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = state[i - 1] ?? 0;
+      state[i] = ((state[i] ?? 0) ^ Math.imul(prev ^ (prev >>> 30), 1566083941)) - i;
+      i++;
+      if (i >= N) {
+        state[0] = state[N - 1] ?? 0;
+        i = 1;
+      }
+    }
+    state[0] = UPPER_MASK;
   }
 
   private twist(): void {
