@@ -24,6 +24,7 @@ export type ErrorDetails =
   | { code: 'preset_unknown'; name: string; known: string[] }
   | { code: 'image_unreadable'; source: string; reason: string }
   | { code: 'video_encode_failed'; output: string; reason: string }
+  | { code: 'video_unreadable'; source: string; reason: string }
   | { code: 'usage'; argument: string; reason: string }
   | { code: 'interrupted'; framesDone: number }
   | { code: 'model_io_mismatch'; model: string; input: string; expected: string; got: string }
@@ -32,6 +33,10 @@ export type ErrorDetails =
   | { code: 'warp_parameters_invalid'; parameter: string; given: string; allowed: string }
   | { code: 'depth_model_missing'; model: 'AdaBins'; midasWeight: number }
   | { code: 'model_unknown'; name: string; known: string[] }
+  | { code: 'setting_unsupported'; setting: string; given: string; reason: string }
+  | { code: 'runtime_unavailable'; component: string; reason: string }
+  | { code: 'flow_method_unavailable'; method: string; available: string[] }
+  | { code: 'frame_request_invalid'; field: string; expected: string; got: string }
   | {
       code: 'download_failed';
       url: string;

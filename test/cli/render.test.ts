@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/core/image/codec.js';
+import { sampleFromPixels, sampleToPixels } from '../../src/core/image/frame-noise.js';
+import type { RawImage } from '../../src/core/image/raw-image.js';
 import { probeVideo } from '../support/ffprobe.js';
 import { runDeforum, STACK_TRACE } from '../support/run-cli.js';
+import { writeTinyExport } from '../support/tiny-onnx.js';
 import { REPO_ROOT } from '../support/shared-dirs.js';
 
 const PRESET = path.join(REPO_ROOT, 'presets/slow-zoom-2d.json');
 const INIT = path.join(REPO_ROOT, 'assets/demo-init.png');
+
+const throughSample = (image: RawImage<'u8'>): RawImage<'u8'> => sampleToPixels(sampleFromPixels(image));
 
 function freshDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'deforum-render-'));
@@ -69,7 +74,8 @@ describe('deforum render --preview', () => {
     const init = await decodeImage(INIT, { size: { width: 512, height: 512 } });
     const first = await decodeImage(path.join(out, frames[0] ?? ''));
     const last = await decodeImage(path.join(out, frames[4] ?? ''));
-    expect(Buffer.from(first.data).equals(Buffer.from(init.data))).toBe(true);
+    // The loop carries frames as float16 samples, as a render does: frame 0 is the init after that one pass.
+    expect(Buffer.from(first.data).equals(Buffer.from(throughSample(init).data))).toBe(true);
     expect(Buffer.from(last.data).equals(Buffer.from(init.data))).toBe(false);
   });
 
@@ -89,7 +95,7 @@ describe('deforum render --preview', () => {
     const init = await decodeImage(INIT, { size: { width: 512, height: 512 } });
     const first = await decodeImage(path.join(out, frames[0] ?? ''));
     const last = await decodeImage(path.join(out, frames[3] ?? ''));
-    expect(Buffer.from(first.data).equals(Buffer.from(init.data))).toBe(true);
+    expect(Buffer.from(first.data).equals(Buffer.from(throughSample(init).data))).toBe(true);
     expect(Buffer.from(last.data).equals(Buffer.from(init.data))).toBe(false);
   });
 
@@ -101,17 +107,16 @@ describe('deforum render --preview', () => {
   });
 
   it.each([
-    ['without --preview', [PRESET, '--init', INIT], /--preview: full rendering needs the diffusion runtime/],
     ['without an init image', [PRESET, '--preview'], /--init: --preview needs a first frame/],
     [
       'for a Video Input file',
       [settingsFile({ animation_mode: 'Video Input', max_frames: 3 }), '--preview', '--init', INIT],
-      /animation_mode is 'Video Input'/,
+      /animation_mode is Video Input: the render loop runs '2D' and '3D'/,
     ],
     [
       'for an Interpolation file',
       [settingsFile({ animation_mode: 'Interpolation', max_frames: 3 }), '--preview', '--init', INIT],
-      /animation_mode is 'Interpolation'/,
+      /animation_mode is Interpolation/,
     ],
     ['for an image that is not one', [PRESET, '--preview', '--init', PRESET], /Cannot read the image/],
     [
@@ -144,5 +149,58 @@ describe('deforum render --preview', () => {
     const run = runDeforum(['render', file, '--preview', '--init', INIT, '--out', freshDir()]);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/flip_2d_perspective on, Deforum ignores translation_x and translation_y/);
+  });
+});
+
+describe('deforum render (with diffusion)', () => {
+  it.each([
+    ['2D, cadence 1', { animation_mode: '2D' }],
+    [
+      '3D with depth, cadence 2',
+      { animation_mode: '3D', use_depth_warping: true, midas_weight: 1, diffusion_cadence: '2' },
+    ],
+  ])('renders %s with tiny models: frames, settings file and an MP4 of max_frames frames', async (_case, mode) => {
+    const models = writeTinyExport(freshDir(), { midas: {} });
+    const file = settingsFile({ ...mode, W: 64, H: 64, max_frames: 3, steps: 2, seed: 7, sampler: 'euler' });
+    const out = freshDir();
+    const run = runDeforum(['render', file, '--models', models, '--init', INIT, '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const frames = readdirSync(out).filter((name) => /^\d{14}_\d{5}\.png$/.test(name));
+    expect(frames).toHaveLength(3);
+    const timestring = frames[0]?.slice(0, 14) ?? '';
+    expect(run.stdout.trim()).toBe(path.join(out, `${timestring}.mp4`));
+    expect(await probeVideo(path.join(out, `${timestring}.mp4`))).toMatchObject({ width: 64, nb_read_frames: '3' });
+    const saved = JSON.parse(readFileSync(path.join(out, `${timestring}_settings.txt`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(saved).toMatchObject({ seed: 7, max_frames: 3 });
+  });
+
+  it.each([
+    ['without --models', [PRESET, '--init', INIT], /--models: rendering needs a model folder: pass --models DIR/],
+    [
+      'with a models folder that does not exist',
+      [PRESET, '--init', INIT, '--models', path.join(tmpdir(), 'no-such-models-folder')],
+      /The model folder .*no-such-models-folder does not exist/,
+    ],
+    [
+      'with a models folder that is not an ONNX export',
+      [PRESET, '--init', INIT, '--models', REPO_ROOT],
+      /is not a complete diffusers ONNX export: missing text_encoder\/model.onnx/,
+    ],
+    [
+      'for a setting the loop cannot render yet, before loading any model',
+      [settingsFile({ animation_mode: '2D', max_frames: 3, bit_depth_output: 16 }), '--models', REPO_ROOT],
+      /bit_depth_output is 16: 16- and 32-bit frames are not written yet/,
+    ],
+  ])('fails with one clear line %s', (_case, args, message) => {
+    const out = freshDir();
+    const run = runDeforum(['render', ...args, '--out', out]);
+    expect(run.stderr).toMatch(message);
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -4,17 +4,14 @@
  * allowed); HSV/LAB max |diff| ≤ 3 and mean ≤ 0.5 (OpenCV's fixed-point conversions); grayscale ±1.
  * A failing case logs its max/mean |diff| and writes a diff image (|diff| × 32) to a temporary folder.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { matchColors } from '../../src/core/image/color-coherence.js';
-import { decodeImage, writePng } from '../../src/core/image/codec.js';
+import { decodeImage } from '../../src/core/image/codec.js';
 import { grayscaleCv2OnRgb, grayscalePil } from '../../src/core/image/grayscale.js';
-import { createRawImage, rawImageFrom, toFloat32, type RawImage } from '../../src/core/image/raw-image.js';
+import { toFloat32, type RawImage } from '../../src/core/image/raw-image.js';
 import { goldenPath, readGoldenJson } from '../support/golden.js';
+import { diffStats, writeDiffPng } from '../support/image-diff.js';
 import { readNpy } from '../support/npy.js';
 
 interface ColorsCase {
@@ -83,27 +80,6 @@ async function runCase(
   }
 }
 
-function diffStats(actual: ArrayLike<number>, expected: ArrayLike<number>): { max: number; mean: number } {
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    max = Math.max(max, d);
-    sum += d;
-  }
-  return { max, mean: sum / expected.length };
-}
-
-async function writeDiffImage(mode: string, actual: RawImage, expected: ArrayLike<number>): Promise<string> {
-  const diff = createRawImage('u8', actual.width, actual.height, actual.channels);
-  for (let i = 0; i < diff.data.length; i++) {
-    diff.data[i] = Math.min(255, Math.abs((actual.data[i] ?? 0) - (expected[i] ?? 0)) * 32);
-  }
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'colors-diff-')), `${mode.replace(/\W+/g, '_')}.png`);
-  await writePng(rawImageFrom('u8', diff.width, diff.height, diff.channels, diff.data), file);
-  return file;
-}
-
 describe('colour coherence and grayscale golden parity', () => {
   const exact: string[] = [];
 
@@ -112,7 +88,7 @@ describe('colour coherence and grayscale golden parity', () => {
     expect(actual.data.length, `${mode}: sample count`).toBe(expected.length);
     const stats = diffStats(actual.data, expected);
     if (stats.max > tolerance.max || stats.mean > tolerance.mean) {
-      const file = await writeDiffImage(mode, actual, expected);
+      const file = await writeDiffPng('colors', mode, actual, expected);
       console.log(`${mode}: max |diff| ${stats.max}, mean ${stats.mean.toFixed(4)}; diff image ${file}`);
     }
     expect(stats.max, `${mode}: max |diff|`).toBeLessThanOrEqual(tolerance.max);

@@ -6,17 +6,15 @@
  * The image is computed from OUR grid (the whole warp), not the golden one. A failing image case prints its
  * max/mean difference and writes a diff PNG (|diff| × 32) to a temp folder.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { eulerAnglesToMatrixXyz } from '../../src/core/image/camera-3d.js';
-import { decodeImage, writePng } from '../../src/core/image/codec.js';
-import { createRawImage, toFloat32, type RawImage } from '../../src/core/image/raw-image.js';
+import { decodeImage } from '../../src/core/image/codec.js';
+import { toFloat32 } from '../../src/core/image/raw-image.js';
 import { rotateXyzRadians, translateXyz, warp3dGrid, warp3dProjections } from '../../src/core/image/warp-3d-grid.js';
 import { warp3d, type DepthMap, type Warp3dParams } from '../../src/core/image/warp-3d.js';
 import { goldenPath, readGoldenJson } from '../support/golden.js';
+import { diffStats, readGoldenSamples, writeDiffPng } from '../support/image-diff.js';
 import { readNpy } from '../support/npy.js';
 
 interface Warp3dCase {
@@ -80,39 +78,6 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], lab
   });
 }
 
-interface DiffStats {
-  max: number;
-  mean: number;
-  /** Values beyond the case's per-value limit. */
-  outliers: number;
-  differing: number;
-}
-
-function diffStats(actual: ArrayLike<number>, expected: ArrayLike<number>, limit: number): DiffStats {
-  let max = 0;
-  let sum = 0;
-  let outliers = 0;
-  let differing = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    max = Math.max(max, d);
-    sum += d;
-    if (d > limit) outliers++;
-    if (d !== 0) differing++;
-  }
-  return { max, mean: sum / expected.length, outliers, differing };
-}
-
-async function writeDiffPng(c: Warp3dCase, actual: RawImage, expected: ArrayLike<number>): Promise<string> {
-  const diff = createRawImage('u8', actual.width, actual.height, actual.channels);
-  for (let i = 0; i < diff.data.length; i++) {
-    diff.data[i] = Math.min(255, Math.abs((actual.data[i] ?? 0) - (expected[i] ?? 0)) * 32);
-  }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'warp3d-diff-')), `${c.id}.png`);
-  await writePng(diff, file);
-  return file;
-}
-
 describe('warp3d golden parity', () => {
   const exact: string[] = [];
 
@@ -146,9 +111,7 @@ describe('warp3d golden parity', () => {
     const input = await decodeImage(goldenPath(c.input));
     const source = c.dtype === 'float32' ? toFloat32(input) : input;
     const output = warp3d(source, depthOf(c), paramsOf(c));
-    const expected = c.output.endsWith('.npy')
-      ? readNpy(goldenPath(c.output)).data
-      : (await decodeImage(goldenPath(c.output))).data;
+    const expected = await readGoldenSamples(c.output);
     expect(output.format).toBe(c.dtype === 'float32' ? 'f32' : 'u8');
     expect(output.data.length, `${c.id}: sample count`).toBe(expected.length);
 
@@ -158,7 +121,7 @@ describe('warp3d golden parity', () => {
     const allowedOutliers = floatCase || c.sampling_mode === 'nearest' ? 0.005 * pixels : 0;
     const ok = floatCase ? stats.outliers <= allowedOutliers : stats.outliers <= allowedOutliers && stats.mean <= 0.05;
     if (!ok) {
-      const file = await writeDiffPng(c, output, expected);
+      const file = await writeDiffPng('warp3d', c.id, output, expected);
       console.log(`warp3d ${c.id}: max |diff| ${stats.max}, mean ${stats.mean.toFixed(5)}; diff image ${file}`);
     }
     if (stats.differing === 0) exact.push(c.id);

@@ -6,6 +6,8 @@
  *   unet          out_sample = 0.5·sample + 0.001·timestep[b] + mean(encoder_hidden_states[b])
  *   vae_encoder   mean[c] = 8×8 average of image channel c mod 3; logvar = 2·ln 0.1 (std 0.1)
  *   vae_decoder   sample[o,y,x] = latent[o, y/8, x/8] for o = 0..2 (nearest 8× upsampling of the first 3 channels)
+ *   midas         depth[b,y,x] = 10·mean over c of input[b,c,y,x] + 20 (MiDaS/DPT: NCHW in, [b, h, w] inverse depth out)
+ *   safety_checker has_nsfw_concepts[b] = mean(clip_input[b]) > 0; out_images = images (diffusers' ONNX signature)
  * The layout mirrors `convert_stable_diffusion_checkpoint_to_onnx.py` (diffusers) and optimum's exporter:
  * `input_ids` int32 [batch, sequence] → `last_hidden_state`, `pooler_output`; `sample`, `timestep`,
  * `encoder_hidden_states` → `out_sample`; `sample` → `latent_sample` (diffusers, 4 channels, sampled inside the
@@ -249,6 +251,45 @@ export function tinyVaeDecoder(options: { floatType?: FloatType } = {}): onnx.Mo
   return g.model('tiny_vae_decoder');
 }
 
+export interface MidasOptions {
+  /** The network's input size: fixed as `[1, 3, 384, 384]` exports declare it, or symbolic. */
+  size?: 'symbolic' | [number, number];
+  /** The input's name (read from the session by the loader, never assumed). */
+  inputName?: string;
+  outputName?: string;
+}
+
+export function tinyMidas(options: MidasOptions = {}): onnx.ModelProto {
+  const size = options.size ?? 'symbolic';
+  const [height, width]: [Dim, Dim] = size === 'symbolic' ? ['height', 'width'] : size;
+  const batch = size === 'symbolic' ? 'batch' : 1;
+  const g = new GraphBuilder('float32');
+  const input = g.floatInput(options.inputName ?? 'pixel_values', [batch, 3, height, width]);
+  g.initializers.push(floats('ten', [], [10]), floats('twenty', [], [20]));
+  g.nodes.push(
+    node('ReduceMean', [input], ['mean'], [intsAttr('axes', [1]), intAttr('keepdims', 0)]),
+    node('Mul', ['mean', 'ten'], ['scaled']),
+    node('Add', ['scaled', 'twenty'], ['depth']),
+  );
+  g.floatOutput('depth', options.outputName ?? 'predicted_depth', [batch, height, width]);
+  return g.model('tiny_midas');
+}
+
+/** The diffusers ONNX safety checker's signature with a one-line rule: bright (above CLIP's mean) frames are flagged. */
+export function tinySafetyChecker(): onnx.ModelProto {
+  const g = new GraphBuilder('float32');
+  const clip = g.floatInput('clip_input', ['batch', 3, 224, 224]);
+  const images = g.floatInput('images', ['batch', 'height', 'width', 3]);
+  g.initializers.push(floats('zero', [], [0]));
+  g.nodes.push(
+    node('ReduceMean', [clip], ['mean'], [intsAttr('axes', [1, 2, 3]), intAttr('keepdims', 0)]),
+    node('Greater', ['mean', 'zero'], ['has_nsfw_concepts']),
+  );
+  g.outputs.push(valueInfo('has_nsfw_concepts', T.BOOL, ['batch']));
+  g.floatOutput(images, 'out_images', ['batch', 'height', 'width', 3]);
+  return g.model('tiny_safety_checker');
+}
+
 /**
  * Serialises a model; with `externalData` every initializer moves to that file beside the model, as large
  * exports store their weights (`weights.pb` from diffusers, `model.onnx_data` from optimum).
@@ -290,6 +331,12 @@ export interface ExportFolderOptions {
   /** Writes `vae_decoder/config.json` with this scaling factor. */
   vaeScalingFactor?: number;
   scheduler?: Record<string, unknown>;
+  /** UNet MatMuls that make one call slow (benchmarks), see `UNetOptions.slowMatmuls`. */
+  unetSlowMatmuls?: number;
+  /** Writes `safety_checker/model.onnx`. */
+  safetyChecker?: boolean;
+  /** Writes `depth/midas.onnx`. */
+  midas?: MidasOptions;
 }
 
 export const SD1_SCHEDULER = {
@@ -353,11 +400,14 @@ export function writeTinyExport(dir: string, options: ExportFolderOptions = {}):
       floatType,
       ...(options.timestep === undefined ? {} : { timestep: options.timestep }),
       ...(options.unetBatch === undefined ? {} : { batch: options.unetBatch }),
+      ...(options.unetSlowMatmuls === undefined ? {} : { slowMatmuls: options.unetSlowMatmuls }),
     }),
     options.unetExternalData,
   );
   writeModel(path.join(dir, 'vae_encoder', 'model.onnx'), tinyVaeEncoder({ floatType, ...options.vaeEncoder }));
   writeModel(path.join(dir, 'vae_decoder', 'model.onnx'), tinyVaeDecoder({ floatType }));
+  if (options.safetyChecker === true) writeModel(path.join(dir, 'safety_checker', 'model.onnx'), tinySafetyChecker());
+  if (options.midas !== undefined) writeModel(path.join(dir, 'depth', 'midas.onnx'), tinyMidas(options.midas));
   if (options.vaeScalingFactor !== undefined) {
     writeJson(path.join(dir, 'vae_decoder', 'config.json'), {
       _class_name: 'AutoencoderKL',

@@ -1,63 +1,46 @@
 /**
- * The motion preview: the init image pushed through the camera path with no diffusion, so a user can check
- * zoom, rotation and translation schedules in seconds. Matches the render loop's motion (spec §5): frame 0 is
- * the init; frame f is the warp of frame f−1 with the motion values *at f*, so motion is incremental and
- * resampling error accumulates exactly as it does in a real render. In 3D the preview has no depth model, so it
- * warps a flat scene at z = 1, as the loop does with `use_depth_warping` off (spec §10).
+ * The motion preview: the render loop itself with no diffusion, so a user can check a camera path in seconds
+ * (issue 6: "warps, colour and cadence only"). The identity generator hands each init back unchanged, and the
+ * steps that only prepare an init for diffusion are made neutral through their settings rather than skipped in
+ * the loop: contrast 1 and unsharp amount 0 leave 8-bit pixels as they are, noise 0 adds nothing. Warps, colour
+ * coherence, forced grayscale and cadence run exactly as in a render; 3D without a depth model takes the
+ * original's no-depth path (spec §10). Like a render, every frame passes through the float16 sample the loop
+ * carries, so dark values can drop by one level per frame (sampleToPixels: 1 → 0, 7 → 6), a few levels in all.
  */
-import type { PixelFormat, RawImage } from '../image/raw-image.js';
-import { warp2d, type Motion2d } from '../image/warp-2d.js';
-import { warp3d, type Motion3d, type Warp3dOptions } from '../image/warp-3d.js';
-import type { BorderMode } from '../image/warp-perspective.js';
+import type { RawImage } from '../image/raw-image.js';
+import type { DeforumSettings } from '../settings/schema.js';
+import { identityGenerator } from './identity-generator.js';
+import type { RenderEvent } from './render-events.js';
+import { renderAnimation } from './render-loop.js';
 
-/** The camera path of one animation mode: its per-frame motion and the settings its warp needs. */
-export type PreviewMotion =
-  | {
-      mode: '2D';
-      /** `border`. */
-      border: BorderMode;
-      /** `flip_2d_perspective`. */
-      flip2dPerspective: boolean;
-      motionAt: (frame: number) => Motion2d;
-    }
-  | {
-      mode: '3D';
-      /** `near_plane`, `far_plane`, `fov`, `padding_mode`, `sampling_mode`. */
-      options: Warp3dOptions;
-      motionAt: (frame: number) => Motion3d;
-    };
-
-export interface MotionPreviewInput<F extends PixelFormat> {
-  /** The first frame, already W×H. */
-  init: RawImage<F>;
-  /** Number of frames to yield, the init included (`max_frames`). */
-  frameCount: number;
-  motion: PreviewMotion;
+export interface MotionPreviewInput {
+  settings: DeforumSettings;
+  /** The first frame, W×H 8-bit RGB. */
+  init: RawImage<'u8'>;
   signal?: AbortSignal;
 }
 
-export interface PreviewFrame<F extends PixelFormat> {
-  frame: number;
-  image: RawImage<F>;
+/** The settings with the diffusion-only steps neutral and the outputs a preview does not write switched off. */
+export function motionPreviewSettings(settings: DeforumSettings): DeforumSettings {
+  return {
+    ...settings,
+    contrast_schedule: '0:(1)',
+    amount_schedule: '0:(0)',
+    threshold_schedule: '0:(0)',
+    kernel_schedule: '0:(5)',
+    sigma_schedule: '0:(1)',
+    noise_schedule: '0:(0)',
+    bit_depth_output: 8,
+    save_depth_maps: false,
+    resume_from_timestring: false,
+  };
 }
 
-function warpStep<F extends PixelFormat>(image: RawImage<F>, motion: PreviewMotion, frame: number): RawImage<F> {
-  if (motion.mode === '2D') {
-    const { border, flip2dPerspective } = motion;
-    return warp2d(image, { ...motion.motionAt(frame), flip2dPerspective, border });
-  }
-  return warp3d(image, null, { ...motion.motionAt(frame), ...motion.options });
-}
-
-/** Yields frames 0…frameCount−1; stops with the signal's reason once it is aborted. */
-export async function* motionPreview<F extends PixelFormat>(
-  input: MotionPreviewInput<F>,
-): AsyncGenerator<PreviewFrame<F>, void, undefined> {
-  const { init, frameCount, motion, signal } = input;
-  let image = init;
-  for (let frame = 0; frame < frameCount; frame++) {
-    signal?.throwIfAborted();
-    if (frame > 0) image = warpStep(image, motion, frame);
-    yield { frame, image };
-  }
+export function motionPreview(input: MotionPreviewInput): AsyncGenerator<RenderEvent, void, undefined> {
+  return renderAnimation({
+    settings: motionPreviewSettings(input.settings),
+    init: input.init,
+    generate: identityGenerator(),
+    ...(input.signal && { signal: input.signal }),
+  });
 }

@@ -2,8 +2,16 @@
  * The float32 log and sin/cos that torch's vectorised normal sampler calls (`log256_ps`, `sincos256_ps` of ATen's
  * `native/cpu/avx_mathfun.h`, Cephes polynomials), evaluated lane by lane with float32 rounding after every step.
  * torch's AVX2 kernels are built with FMA enabled and GCC contracts a multiply followed by an add into one fused
- * operation; which pairs it fused was settled against golden randn.json: with `fma32` at exactly the places below
- * every value of every golden draw matches bit for bit, and with any one of them unfused a few hundred do not.
+ * operation; which pairs it fused was settled against golden randn.json: fused at exactly the places marked
+ * `fused` below, every value of every golden draw matches bit for bit, and with any one of them unfused a few
+ * hundred do not.
+ * A fused a·b + c rounds once. For float operands a·b is exact in a double, so `f32(a·b + c)` rounds twice and
+ * can differ only when the double sum lands exactly on a midpoint between two floats while the exact sum does not
+ * (`fma32` resolves that case). Over every input the sampler passes — 1 − u to the log and 2π·u to sin/cos, for
+ * the 2^24 values u = k·2^-24 — that never happens at any fused place: checked exhaustively against `fma32`, and
+ * test/core/diffusion/avx-mathfun.test.ts keeps a strided sample of that check. So the kernels write
+ * `f32(a * b + c)`, which keeps them small enough for V8 to inline into the sampler's loop: about 25 ns per log
+ * or sin/cos instead of about 100 ns through nine `fma32` calls whose returned doubles were boxed.
  */
 
 const f32 = Math.fround;
@@ -17,16 +25,20 @@ export function fma32(a: number, b: number, c: number): number {
   const product = a * b;
   const sum = product + c;
   const rounded = f32(sum);
+  if (rounded === sum) return rounded;
   // `sum` is a float midpoint exactly when the float on its other side, 2·sum − rounded (computed exactly), exists.
   const other = 2 * sum - rounded;
-  if (rounded === sum || f32(other) !== other) return rounded;
+  return f32(other) === other ? roundMidpoint(product, c, sum, rounded, other) : rounded;
+}
+
+/** The rare midpoint case of `fma32`, kept out of line so that the common path stays small enough to inline. */
+function roundMidpoint(product: number, c: number, sum: number, rounded: number, other: number): number {
   const back = sum - product;
   const error = product - (sum - back) + (c - back);
   if (error === 0) return rounded;
-  return error > 0 === other > rounded ? f32(other) : rounded;
+  return error > 0 === other > rounded ? other : rounded;
 }
 
-const MIN_NORM_POS = 1.1754943508222875e-38;
 const SQRTHF = f32(0.7071067811865476);
 const LOG_P0 = f32(7.0376836292e-2);
 const LOG_P1 = f32(-1.151461031e-1);
@@ -43,27 +55,32 @@ const LOG_Q2 = f32(0.693359375);
 const float = new Float32Array(1);
 const floatBits = new Int32Array(float.buffer);
 
-/** `log256_ps` for one lane; the argument is a float32 in (0, 1] here (torch passes `1 − u`). */
+/**
+ * `log256_ps` for one lane. Exact (fused steps included) for the sampler's arguments 1 − k·2^-24, k in
+ * [0, 2^24); other arguments in (0, 1] may differ from the fused kernel in the last bit (see the header).
+ */
 export function logCephes(value: number): number {
-  float[0] = Math.max(value, MIN_NORM_POS);
-  const raw = floatBits[0] ?? 0;
-  let e = f32((raw >>> 23) - 0x7f + 1);
+  float[0] = value;
+  const raw = floatBits[0] as number;
+  // frexp: value = x·2^e with x in [0.5, 1); e is a small integer and x − 1, 2x − 1 are exact in float32.
+  let e = (raw >>> 23) - 0x7f + 1;
   floatBits[0] = (raw & ~0x7f800000) | 0x3f000000;
-  let x = float[0] ?? 0;
+  let x = float[0] as number;
   if (x < SQRTHF) {
-    e = f32(e - 1);
-    x = f32(f32(x - 1) + x);
+    e -= 1;
+    x = x - 1 + x;
   } else {
-    x = f32(x - 1);
+    x -= 1;
   }
   const z = f32(x * x);
-  let y = fma32(fma32(fma32(fma32(LOG_P0, x, LOG_P1), x, LOG_P2), x, LOG_P3), x, LOG_P4);
-  y = fma32(fma32(fma32(fma32(y, x, LOG_P5), x, LOG_P6), x, LOG_P7), x, LOG_P8);
+  // fused: every multiply-add of the two Horner chains, `y·z + e·q1` and `e·q2 + x`.
+  let y = f32(f32(f32(f32(LOG_P0 * x + LOG_P1) * x + LOG_P2) * x + LOG_P3) * x + LOG_P4);
+  y = f32(f32(f32(f32(y * x + LOG_P5) * x + LOG_P6) * x + LOG_P7) * x + LOG_P8);
   y = f32(y * x);
-  y = fma32(y, z, f32(e * LOG_Q1));
+  y = f32(y * z + f32(e * LOG_Q1));
   y = f32(y - z * 0.5);
   x = f32(x + y);
-  return fma32(e, LOG_Q2, x);
+  return f32(e * LOG_Q2 + x);
 }
 
 const FOPI = f32(1.27323954473516);
@@ -77,25 +94,29 @@ const COSCOF_P0 = f32(2.443315711809948e-5);
 const COSCOF_P1 = f32(-1.388731625493765e-3);
 const COSCOF_P2 = f32(4.166664568298827e-2);
 
-/** `sincos256_ps` for one lane, written into `out` as [sin, cos] to avoid an allocation per call. */
+/**
+ * `sincos256_ps` for one lane, written into `out` as [sin, cos] to avoid an allocation per call. Exact (fused
+ * steps included) for the sampler's arguments f32(2π·k·2^-24), k in [0, 2^24) (see the header).
+ */
 export function sinCosCephes(value: number, out: Float64Array): void {
   let x = Math.abs(value);
   let j = Math.trunc(f32(x * FOPI));
   j = (j + 1) & ~1;
   const y = j;
-  x = fma32(y, MINUS_DP1, x);
-  x = fma32(y, MINUS_DP2, x);
-  x = fma32(y, MINUS_DP3, x);
+  // fused: the three-part range reduction and every multiply-add of the two polynomials.
+  x = f32(y * MINUS_DP1 + x);
+  x = f32(y * MINUS_DP2 + x);
+  x = f32(y * MINUS_DP3 + x);
   const z = f32(x * x);
 
-  let cosPoly = fma32(fma32(COSCOF_P0, z, COSCOF_P1), z, COSCOF_P2);
+  let cosPoly = f32(f32(COSCOF_P0 * z + COSCOF_P1) * z + COSCOF_P2);
   cosPoly = f32(cosPoly * z);
-  cosPoly = fma32(cosPoly, z, -z * 0.5);
+  cosPoly = f32(cosPoly * z - z * 0.5);
   cosPoly = f32(cosPoly + 1);
 
-  let sinPoly = fma32(fma32(SINCOF_P0, z, SINCOF_P1), z, SINCOF_P2);
+  let sinPoly = f32(f32(SINCOF_P0 * z + SINCOF_P1) * z + SINCOF_P2);
   sinPoly = f32(sinPoly * z);
-  sinPoly = fma32(sinPoly, x, x);
+  sinPoly = f32(sinPoly * x + x);
 
   const sinFirst = (j & 2) === 0;
   const sinNegative = value < 0 !== ((j & 4) !== 0);

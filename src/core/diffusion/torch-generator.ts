@@ -29,6 +29,7 @@ export class TorchGenerator implements Rng {
   private readonly engine: Mt19937;
   private cachedNormal: number | undefined;
   private readonly sinCos = new Float64Array(2);
+  private readonly tailWords = new Uint32Array(VECTOR_BLOCK);
 
   /** `torch.manual_seed(seed)`: `seed` is an integer in [0, 2^32 − 1] (see animation/seeds.ts `generatorSeed`). */
   constructor(seed: number) {
@@ -43,18 +44,17 @@ export class TorchGenerator implements Rng {
       for (let i = 0; i < count; i++) out[i] = this.scalarNormal();
       return out;
     }
-    for (let i = 0; i < count; i++) out[i] = this.uniform24();
-    for (let start = 0; start + VECTOR_BLOCK <= count; start += VECTOR_BLOCK) this.boxMuller16(out, start);
+    // The raw words are drawn into the output's own bytes and each block turns its 16 words into 16 floats in
+    // place: the same values as drawing every uniform first, without a second buffer.
+    const words = new Uint32Array(out.buffer, out.byteOffset, count);
+    this.engine.fillUint32(words);
+    for (let start = 0; start + VECTOR_BLOCK <= count; start += VECTOR_BLOCK)
+      this.boxMuller16(words, start, out, start);
     if (count % VECTOR_BLOCK !== 0) {
-      const start = count - VECTOR_BLOCK;
-      for (let i = start; i < count; i++) out[i] = this.uniform24();
-      this.boxMuller16(out, start);
+      this.engine.fillUint32(this.tailWords);
+      this.boxMuller16(this.tailWords, 0, out, count - VECTOR_BLOCK);
     }
     return out;
-  }
-
-  private uniform24(): number {
-    return (this.engine.nextUint32() & 0xffffff) * UNIFORM_24;
   }
 
   private uniform53(): number {
@@ -77,16 +77,21 @@ export class TorchGenerator implements Rng {
     return radius * Math.cos(theta);
   }
 
-  /** `normal_fill_16_AVX2` with mean 0 and std 1 (the fused `n·1 + 0` is exact). */
-  private boxMuller16(data: Float32Array, start: number): void {
+  /**
+   * `normal_fill_16_AVX2` with mean 0 and std 1 (the fused `n·1 + 0` is exact) on 16 raw MT outputs, each first
+   * made the uniform `(word & 0xFFFFFF)·2^-24`; `words` may share its bytes with `out`, as every lane pair is read
+   * before it is written.
+   */
+  private boxMuller16(words: Uint32Array, from: number, out: Float32Array, to: number): void {
     const sinCos = this.sinCos;
-    for (let j = start; j < start + HALF_BLOCK; j++) {
-      const u1 = f32(1 - (data[j] ?? 0));
-      const u2 = data[j + HALF_BLOCK] ?? 0;
-      const radius = f32(Math.sqrt(f32(-2 * logCephes(u1))));
+    for (let j = 0; j < HALF_BLOCK; j++) {
+      const u1 = ((words[from + j] as number) & 0xffffff) * UNIFORM_24;
+      const u2 = ((words[from + j + HALF_BLOCK] as number) & 0xffffff) * UNIFORM_24;
+      // 1 − u1 and 2·log(·) are exact in float32; the square root and 2π·u2 round.
+      const radius = f32(Math.sqrt(-2 * logCephes(1 - u1)));
       sinCosCephes(f32(TWO_PI_F32 * u2), sinCos);
-      data[j] = radius * (sinCos[1] ?? 0);
-      data[j + HALF_BLOCK] = radius * (sinCos[0] ?? 0);
+      out[to + j] = radius * (sinCos[1] as number);
+      out[to + j + HALF_BLOCK] = radius * (sinCos[0] as number);
     }
   }
 }

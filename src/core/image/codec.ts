@@ -106,6 +106,15 @@ export async function writePng(image: RawImage, filePath: string, options: PngOp
   await writeFile(filePath, await encodePng(image, options));
 }
 
+/**
+ * Encodes an 8-bit RGB image as JPEG with 4:2:0 chroma, like `cv2.imwrite(path, img)` (libjpeg, quality 95 by
+ * default): at quality 95 the golden extracted frames read back identically (video_input.json).
+ */
+export async function writeJpeg(image: RawImage<'u8'>, filePath: string, quality = 95): Promise<void> {
+  const raw = { width: image.width, height: image.height, channels: image.channels };
+  await sharp(asBytes(image.data), { raw }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toFile(filePath);
+}
+
 /** Rasterises an SVG document (plots, overlays) to a PNG file. */
 export async function writeSvgAsPng(svg: string, filePath: string): Promise<void> {
   await sharp(Buffer.from(svg)).png().toFile(filePath);

@@ -220,6 +220,82 @@ function sampleBicubic(
 }
 
 /**
+ * Bicubic sampling of every grid point, with a fast path for points whose 4×4 taps all lie inside the image (all
+ * but a frame's outer ring and its off-image points): there every padding rule is the identity, so the taps are
+ * read directly, the weights computed inline and the 4×4 blend unrolled. The float32 operations and their
+ * order are those of `sampleBicubic`, which still takes every other point, so the output is the same bit for bit
+ * (bench/image.bench.ts: the whole 512² RGB 3D warp from ~65 ms to ~30 ms).
+ */
+function gridSampleBicubic(
+  src: Float32Array,
+  dst: Float32Array,
+  g: Float32Array,
+  pixels: number,
+  cols: Axis,
+  rows: Axis,
+  channels: number,
+  padding: PaddingMode,
+  scratch: CubicScratch,
+): void {
+  const stride = cols.size * channels;
+  const lastCol = cols.max - 2;
+  const lastRow = rows.max - 2;
+  const { scale: scaleX } = cols;
+  const { scale: scaleY } = rows;
+  for (let p = 0; p < pixels; p++) {
+    const d = p * channels;
+    const x = f(f(f((g[2 * p] as number) + 1) * scaleX) - 0.5);
+    const y = f(f(f((g[2 * p + 1] as number) + 1) * scaleY) - 0.5);
+    const ix = Math.floor(x);
+    const iy = Math.floor(y);
+    if (!(ix >= 1 && ix <= lastCol && iy >= 1 && iy <= lastRow)) {
+      sampleBicubic(src, dst, d, x, y, cols, rows, channels, padding, scratch);
+      continue;
+    }
+    const tx = f(x - ix);
+    const ty = f(y - iy);
+    const w0 = outerWeight(f(tx + 1));
+    const w1 = innerWeight(tx);
+    const w2 = innerWeight(f(1 - tx));
+    const w3 = outerWeight(f(2 - tx));
+    const r0 = outerWeight(f(ty + 1));
+    const r1 = innerWeight(ty);
+    const r2 = innerWeight(f(1 - ty));
+    const r3 = outerWeight(f(2 - ty));
+    const o0 = (iy - 1) * stride + (ix - 1) * channels;
+    const o1 = o0 + stride;
+    const o2 = o1 + stride;
+    const o3 = o2 + stride;
+    const c1 = channels;
+    const c2 = 2 * channels;
+    const c3 = 3 * channels;
+    for (let c = 0; c < channels; c++) {
+      const a0 = o0 + c;
+      const a1 = o1 + c;
+      const a2 = o2 + c;
+      const a3 = o3 + c;
+      const l0 = f(
+        f(f(f(w0 * (src[a0] as number)) + f(w1 * (src[a0 + c1] as number))) + f(w2 * (src[a0 + c2] as number))) +
+          f(w3 * (src[a0 + c3] as number)),
+      );
+      const l1 = f(
+        f(f(f(w0 * (src[a1] as number)) + f(w1 * (src[a1 + c1] as number))) + f(w2 * (src[a1 + c2] as number))) +
+          f(w3 * (src[a1 + c3] as number)),
+      );
+      const l2 = f(
+        f(f(f(w0 * (src[a2] as number)) + f(w1 * (src[a2 + c1] as number))) + f(w2 * (src[a2 + c2] as number))) +
+          f(w3 * (src[a2 + c3] as number)),
+      );
+      const l3 = f(
+        f(f(f(w0 * (src[a3] as number)) + f(w1 * (src[a3 + c1] as number))) + f(w2 * (src[a3 + c2] as number))) +
+          f(w3 * (src[a3 + c3] as number)),
+      );
+      dst[d + c] = f(f(f(f(r0 * l0) + f(r1 * l1)) + f(r2 * l2)) + f(r3 * l3));
+    }
+  }
+}
+
+/**
  * Samples `input` at every grid point; the output has the grid's size and the input's channels. Points that
  * read only zero padding stay 0.
  */
@@ -238,18 +314,16 @@ export function gridSample(input: RawImage<'f32'>, grid: SampleGrid, options: Gr
     rowWeights: new Float64Array(4),
   };
   const pixels = grid.width * grid.height;
+  if (mode === 'bicubic') {
+    gridSampleBicubic(src, dst, g, pixels, cols, rows, channels, padding, scratch);
+    return out;
+  }
   for (let p = 0; p < pixels; p++) {
-    const gx = g[2 * p] ?? 0;
-    const gy = g[2 * p + 1] ?? 0;
     const d = p * channels;
-    if (mode === 'bicubic') {
-      sampleBicubic(src, dst, d, unnormalize(gx, cols), unnormalize(gy, rows), cols, rows, channels, padding, scratch);
-    } else {
-      const x = pad(unnormalize(gx, cols), cols, padding);
-      const y = pad(unnormalize(gy, rows), rows, padding);
-      if (mode === 'bilinear') sampleBilinear(src, dst, d, x, y, cols, rows, channels);
-      else sampleNearest(src, dst, d, x, y, cols, rows, channels);
-    }
+    const x = pad(unnormalize(g[2 * p] ?? 0, cols), cols, padding);
+    const y = pad(unnormalize(g[2 * p + 1] ?? 0, rows), rows, padding);
+    if (mode === 'bilinear') sampleBilinear(src, dst, d, x, y, cols, rows, channels);
+    else sampleNearest(src, dst, d, x, y, cols, rows, channels);
   }
   return out;
 }

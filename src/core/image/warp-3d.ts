@@ -87,17 +87,24 @@ export function warp3d<F extends PixelFormat>(
   checkSizes(image, depth);
   const { width, height, channels } = image;
   const shifted = new Float32Array(image.data.length);
-  for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] ?? 0) + SAMPLE_OFFSET;
+  for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
   const sampled = gridSample(
     { format: 'f32', width, height, channels, data: shifted },
     warp3dGrid(params, params, width, height, depth),
     { mode: params.samplingMode, padding: params.paddingMode },
   ).data;
-  // Clamping in place: the sampled buffer becomes the f32 result, or is truncated into a u8 one.
+  // Clamped in place into the f32 result, or straight into a u8 one (a Uint8Array store truncates, NaN → 0).
+  if (image.format === 'u8') {
+    const data = new Uint8Array(sampled.length);
+    for (let i = 0; i < sampled.length; i++) {
+      const v = sampled[i] as number;
+      data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+    return { format: image.format, width, height, channels, data } as RawImage<F>;
+  }
   for (let i = 0; i < sampled.length; i++) {
-    const v = sampled[i] ?? 0;
+    const v = sampled[i] as number;
     sampled[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
-  const data = image.format === 'u8' ? Uint8Array.from(sampled) : sampled;
-  return { format: image.format, width, height, channels, data } as RawImage<F>;
+  return { format: image.format, width, height, channels, data: sampled } as RawImage<F>;
 }

@@ -1,66 +1,74 @@
 import { describe, expect, it } from 'vitest';
-
-import { motionPreview, type PreviewFrame, type PreviewMotion } from '../../../src/core/animation/motion-preview.js';
-import { createRawImage, type RawImage } from '../../../src/core/image/raw-image.js';
-import { warp2d, type Motion2d } from '../../../src/core/image/warp-2d.js';
-import { warp3d, type Motion3d } from '../../../src/core/image/warp-3d.js';
-
-function motionAt(frame: number): Motion2d {
-  return {
-    angleDeg: frame * 2,
-    zoom: 1 + frame * 0.01,
-    translationX: frame,
-    translationY: -frame / 2,
-    perspectiveFlipThetaDeg: 0,
-    perspectiveFlipPhiDeg: 0,
-    perspectiveFlipGammaDeg: 0,
-    perspectiveFlipFovDeg: 53,
-  };
-}
+import { motionPreview } from '../../../src/core/animation/motion-preview.js';
+import type { RawImage } from '../../../src/core/image/raw-image.js';
+import { createRawImage } from '../../../src/core/image/raw-image.js';
+import { sampleFromPixels, sampleToPixels } from '../../../src/core/image/frame-noise.js';
+import { warp2d } from '../../../src/core/image/warp-2d.js';
+import { warp3d } from '../../../src/core/image/warp-3d.js';
+import { parseSettingsOrThrow } from '../../../src/core/settings/parse-settings.js';
 
 function checker(): RawImage<'u8'> {
-  const image = createRawImage('u8', 32, 24, 3);
-  for (let i = 0; i < 32 * 24; i++)
-    image.data.fill((((i % 32) >> 2) + (Math.floor(i / 32) >> 2)) % 2 ? 230 : 20, i * 3, i * 3 + 3);
+  const image = createRawImage('u8', 64, 64, 3);
+  for (let i = 0; i < 64 * 64; i++)
+    image.data.fill((((i % 64) >> 2) + (Math.floor(i / 64) >> 2)) % 2 ? 230 : 20, i * 3, i * 3 + 3);
   return image;
 }
 
-async function collect<F extends 'u8' | 'f32'>(frames: AsyncIterable<PreviewFrame<F>>): Promise<PreviewFrame<F>[]> {
-  const out: PreviewFrame<F>[] = [];
-  for await (const frame of frames) out.push(frame);
+/** The loop carries frames as float16 samples: what a frame looks like after one pass through sample space. */
+const throughSample = (image: RawImage<'u8'>): RawImage<'u8'> => sampleToPixels(sampleFromPixels(image));
+
+async function frames(overrides: Record<string, unknown>): Promise<RawImage<'u8'>[]> {
+  const settings = parseSettingsOrThrow(
+    {
+      W: 64,
+      H: 64,
+      seed: 1,
+      max_frames: 3,
+      color_coherence: 'None',
+      noise_schedule: '0:(0.5)',
+      translation_x: '0:(0)',
+      translation_y: '0:(0)',
+      rotation_3d_x: '0:(0)',
+      rotation_3d_y: '0:(0)',
+      ...overrides,
+    },
+    'preview test',
+  );
+  const out: RawImage<'u8'>[] = [];
+  for await (const event of motionPreview({ settings, init: checker() })) {
+    if (event.type === 'frame:done') out.push(event.image);
+  }
   return out;
 }
 
-describe('motionPreview', () => {
-  const base = {
-    frameCount: 4,
-    motion: { mode: '2D', border: 'replicate', flip2dPerspective: false, motionAt } satisfies PreviewMotion,
-  };
-
-  it('starts with the init and warps each frame from the previous one with that frame’s motion', async () => {
-    const init = checker();
-    const frames = await collect(motionPreview({ ...base, init }));
-    expect(frames.map((f) => f.frame)).toEqual([0, 1, 2, 3]);
-    expect(frames[0]?.image).toBe(init);
-    const options = { flip2dPerspective: false, border: 'replicate' as const };
-    const first = warp2d(init, { ...motionAt(1), ...options });
-    const second = warp2d(first, { ...motionAt(2), ...options });
-    expect(frames[1]?.image.data).toEqual(first.data);
-    expect(frames[2]?.image.data).toEqual(second.data);
-    // Incremental, not absolute: one warp with frame 2's motion would differ.
-    expect(frames[2]?.image.data).not.toEqual(warp2d(init, { ...motionAt(2), ...options }).data);
+describe('motionPreview (the render loop without diffusion)', () => {
+  it('2D: frame f is frame f − 1 warped by frame f’s motion, with no noise, contrast or sharpening', async () => {
+    const got = await frames({
+      animation_mode: '2D',
+      angle: '0:(t*2)',
+      zoom: '0:(1.05)',
+      contrast_schedule: '0:(0.5)',
+    });
+    const params = (frame: number) => ({
+      angleDeg: frame * 2,
+      zoom: 1.05,
+      translationX: 0,
+      translationY: 0,
+      perspectiveFlipThetaDeg: 0,
+      perspectiveFlipPhiDeg: 0,
+      perspectiveFlipGammaDeg: 0,
+      perspectiveFlipFovDeg: 53,
+      flip2dPerspective: false,
+      border: 'replicate' as const,
+    });
+    const first = throughSample(checker());
+    const second = throughSample(warp2d(first, params(1)));
+    const third = throughSample(warp2d(second, params(2)));
+    expect(got.map((f) => Buffer.from(f.data))).toEqual([first, second, third].map((f) => Buffer.from(f.data)));
   });
 
-  it('warps 3D frames with the 3D warp and no depth (z = 1), each from the previous frame', async () => {
-    const init = checker();
-    const motion3dAt = (frame: number): Motion3d => ({
-      translationX: frame,
-      translationY: 0,
-      translationZ: 10,
-      rotation3dXDeg: 0,
-      rotation3dYDeg: 0,
-      rotation3dZDeg: frame,
-    });
+  it('3D without a depth model warps a flat scene at z = 1', async () => {
+    const got = await frames({ animation_mode: '3D', translation_z: '0:(10)', rotation_3d_z: '0:(2)' });
     const options = {
       nearPlane: 200,
       farPlane: 10000,
@@ -68,32 +76,20 @@ describe('motionPreview', () => {
       paddingMode: 'border',
       samplingMode: 'bicubic',
     } as const;
-    const frames = await collect(
-      motionPreview({ init, frameCount: 3, motion: { mode: '3D', options, motionAt: motion3dAt } }),
-    );
-    const first = warp3d(init, null, { ...motion3dAt(1), ...options });
-    const second = warp3d(first, null, { ...motion3dAt(2), ...options });
-    expect(frames[0]?.image).toBe(init);
-    expect(frames[1]?.image.data).toEqual(first.data);
-    expect(frames[2]?.image.data).toEqual(second.data);
-    expect(frames[1]?.image.data).not.toEqual(init.data);
+    const motion = {
+      translationX: 0,
+      translationY: 0,
+      translationZ: 10,
+      rotation3dXDeg: 0,
+      rotation3dYDeg: 0,
+      rotation3dZDeg: 2,
+    };
+    const first = throughSample(checker());
+    const second = throughSample(warp3d(first, null, { ...motion, ...options }));
+    expect(Buffer.from(got[1]?.data ?? [])).toEqual(Buffer.from(second.data));
   });
 
-  it('stops when the signal is aborted', async () => {
-    const controller = new AbortController();
-    const seen: number[] = [];
-    const run = async (): Promise<void> => {
-      for await (const { frame } of motionPreview({
-        ...base,
-        frameCount: 100,
-        init: checker(),
-        signal: controller.signal,
-      })) {
-        seen.push(frame);
-        if (frame === 1) controller.abort();
-      }
-    };
-    await expect(run()).rejects.toMatchObject({ name: 'AbortError' });
-    expect(seen).toEqual([0, 1]);
+  it('with cadence writes every frame once, in order', async () => {
+    expect(await frames({ animation_mode: '2D', max_frames: 5, diffusion_cadence: '2' })).toHaveLength(5);
   });
 });

@@ -4,8 +4,8 @@
  */
 import type { Latent } from '../tensor.js';
 
-/** The element types an SD export uses at its edges. */
-export type ElementType = 'float32' | 'float16' | 'int32' | 'int64';
+/** The element types an SD export uses at its edges (bool: the safety checker's `has_nsfw_concepts`). */
+export type ElementType = 'float32' | 'float16' | 'int32' | 'int64' | 'bool';
 
 /** One declared input or output; a string dimension is symbolic (`batch`, `height`). */
 export interface TensorSpec {
@@ -35,7 +35,7 @@ export interface ModelSession {
   readonly model: string;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
-  /** Runs the model; float outputs come back as float32 whatever the model computes in. */
+  /** Runs the model; float outputs come back as float32 whatever the model computes in, bool outputs as 0/1. */
   run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, Latent>>;
   release(): Promise<void>;
 }

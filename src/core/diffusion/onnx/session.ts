@@ -54,7 +54,7 @@ export function wrapRawSession(model: string, raw: RawSession): ModelSession {
     model,
     inputs: raw.inputs,
     outputs: raw.outputs,
-    run: async (feeds: Readonly<Record<string, Feed>>) => raw.run(prepareFeeds(model, raw.inputs, feeds)),
+    run: async (feeds: Readonly<Record<string, Feed>>) => raw.run(prepareFeeds(model, raw.inputs, feeds, false)),
     release: () => (released ??= raw.release()),
   };
 }
@@ -115,17 +115,17 @@ function toSpec(model: string, meta: InferenceSession.ValueMetadata): TensorSpec
         code: 'model_io_mismatch',
         model,
         input: meta.name,
-        expected: 'float32, float16, int32 or int64',
+        expected: 'float32, float16, int32, int64 or bool',
         got: meta.isTensor ? meta.type : 'a non-tensor value',
       },
-      `${model}: '${meta.name}' is ${meta.isTensor ? `a ${meta.type} tensor` : 'not a tensor'}; only float32, float16, int32 and int64 tensors are supported. Re-export the model with the diffusers ONNX exporter.`,
+      `${model}: '${meta.name}' is ${meta.isTensor ? `a ${meta.type} tensor` : 'not a tensor'}; only float32, float16, int32, int64 and bool tensors are supported. Re-export the model with the diffusers ONNX exporter.`,
     );
   }
   return { name: meta.name, type: meta.type, dims: [...meta.shape] };
 }
 
 function isElementType(type: string): type is ElementType {
-  return type === 'float32' || type === 'float16' || type === 'int32' || type === 'int64';
+  return type === 'float32' || type === 'float16' || type === 'int32' || type === 'int64' || type === 'bool';
 }
 
 function toLatent(model: string, name: string, value: unknown): Latent {
@@ -133,9 +133,10 @@ function toLatent(model: string, name: string, value: unknown): Latent {
   const dims = [...value.dims];
   if (value.type === 'float32') return { shape: dims, data: value.data as Float32Array };
   if (value.type === 'float16') return { shape: dims, data: float16ToFloat32(value.data as Uint16Array) };
+  if (value.type === 'bool') return { shape: dims, data: Float32Array.from(value.data as Uint8Array) };
   throw new DeforumError(
-    { code: 'model_io_mismatch', model, input: name, expected: 'a float32 or float16 output', got: value.type },
-    `${model}: output '${name}' is ${value.type}; the runtime reads float outputs only. Re-export the model.`,
+    { code: 'model_io_mismatch', model, input: name, expected: 'a float32, float16 or bool output', got: value.type },
+    `${model}: output '${name}' is ${value.type}; the runtime reads float and bool outputs only. Re-export the model.`,
   );
 }
 

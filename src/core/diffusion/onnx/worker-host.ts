@@ -81,7 +81,7 @@ export function startInferenceWorker(options: SessionHostOptions = {}): SessionH
         inputs: inputs as readonly TensorSpec[],
         outputs: outputs as readonly TensorSpec[],
         async run(feeds): Promise<Record<string, Latent>> {
-          const tensors = prepareFeeds(model, inputs, feeds);
+          const tensors = prepareFeeds(model, inputs, feeds, true);
           const result = await send(
             { op: 'run', handle, tensors },
             tensors.map((tensor) => tensor.data.buffer as ArrayBuffer),

@@ -1,114 +1,188 @@
 /**
- * One diffusion frame, in the order of the notebook's `generate()` (spec §6, §15, §17; golden samplers.json):
- * encode both prompts → sigmas for steps and strength → starting latent (noise·σ0 for txt2img; for img2img the
- * VAE-encoded init plus noise·σ0) → sampler over a CFG denoiser built from the UNet → VAE decode → 8-bit image.
- * Random draws come from the one given generator in the reference's order: posterior sample of the init, the
- * mask noise `SamplerCallback` draws even without a mask, then the start noise.
- * The sampler, the sigma schedule and the ε/v → x0 denoiser are injected, so this module knows only their contracts.
+ * One diffusion frame, the notebook's `generate()` from the seeded generator to the decoded sample (spec §6, §15,
+ * §17, §22.2 step 7; golden samplers.json): encode both prompts → t_enc from strength → the truncated k-diffusion
+ * sigmas (built for every sampler: the mask schedule reads them) → VAE-encode the init (posterior draw) →
+ * SamplerCallback (mask-noise draw) → start latent (start-noise draw) → the registry's sampler over the CFG
+ * denoiser (denoiser.ts) → VAE decode. Random draws come from the one given generator in exactly that order.
+ * k-samplers start from init + N(0,1)·σ0 (N(0,1)·σ0 without an init). DDIM with an init and strength > 0 noises
+ * the init to entry t_enc and runs the first t_enc entries with no callback (ldm `decode`); otherwise DDIM/PLMS
+ * run text-to-image from unscaled noise. PLMS with an init runs as klms, the notebook's startup rule.
  */
+import { DeforumError } from '../../errors.js';
 import { createRawImage, type RawImage } from '../../image/raw-image.js';
-import type { GuidancePair, UNet } from '../models/unet.js';
+import type { MaskPlane } from '../../image/mask.js';
+import { guidedDenoiser, guidedEpsPredictor, type GuidanceOptions, type ModelFn } from '../denoiser.js';
+import type { UNet } from '../models/unet.js';
+import {
+  ddimSchedule,
+  img2imgStepCount,
+  truncateDdimSchedule,
+  truncateSigmas,
+  type DdimSchedule,
+} from '../noise-schedule.js';
 import type { Rng } from '../rng.js';
-import type { Denoise, Sampler, StepInfo } from '../samplers/sampler.js';
+import { ddimStochasticEncode } from '../samplers/ddim.js';
+import { SAMPLERS, type SamplerName } from '../samplers/index.js';
 import { latent, type Latent } from '../tensor.js';
+import type { ThresholdSettings } from '../threshold.js';
 import type { Components } from './components.js';
-import type { PredictionType } from './scheduler-config.js';
+import type { ModelSchedule } from './model-schedule.js';
+import { createSamplerCallback } from './sampler-callback.js';
 
-export interface DenoiserInput {
-  unet: UNet;
-  /** Text embeddings, [1, seq, width] each. */
-  contexts: GuidancePair;
-  scale: number;
-  predictionType: PredictionType;
-}
-
-export interface FrameDeps {
-  sampler: Sampler;
-  /** The k-diffusion sigmas for `steps`, keeping the last t_enc + 1 for img2img (noise-schedule.ts). */
-  sigmasFor: (steps: number, strength: number) => Float32Array;
-  /** ε or v → x0 with classifier-free guidance (denoiser.ts). */
-  makeDenoise: (input: DenoiserInput) => Denoise;
+/** The render-fixed settings `generate()` reads (Deforum names where they are settings). */
+export interface FrameSettings extends ThresholdSettings {
+  /** Only DDIM reads it; the notebook forces it to 0 for every other sampler. */
+  ddim_eta: number;
+  /** One UNet call on the batch [uncond, cond] when the export allows it (spec §19). */
+  cond_uncond_sync: boolean;
+  /** The strength of a generation without an init: 0 with `strength_0_no_init` (the default), else `strength`. */
+  strengthWithoutInit: number;
+  /** A1111-style 75-token windows instead of truncation (docs/deviations.md). */
+  chunkedPrompts: boolean;
+  /** `use_mask`: the latent mask at (W/8)×(H/8) from `prepareMask`; null when off. */
+  latentMask: MaskPlane | null;
 }
 
 export interface FrameRequest {
   prompt: string;
   negativePrompt: string;
-  /** Multiples of 64 (settings round them); the latent is (H/8)×(W/8). */
-  width: number;
-  height: number;
+  sampler: SamplerName;
   steps: number;
   scale: number;
-  /** img2img: the init as a sample tensor [1, 3, H, W] in [-1, 1]; without it strength is 0 (`strength_0_no_init`). */
-  init?: { sample: Latent; strength: number };
+  /** Multiples of 8 (settings round them to 64); the latent is (H/8)×(W/8). */
+  width: number;
+  height: number;
+  /** img2img: the init as a sample tensor [1, 3, H, W] in [-1, 1] and the fraction of it to keep. */
+  init?: { sample: Latent; strength: number } | undefined;
   rng: Rng;
-  /** A1111-style 75-token windows instead of truncation (docs/deviations.md). */
-  chunkedPrompts?: boolean;
-  onStep?: (step: StepInfo) => void;
-  signal?: AbortSignal;
+  /** Steps done so far (1-based) and the planned total. */
+  onProgress?: ((step: number, total: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface FrameResult {
   /** The sampler's final latent (scaled, as the UNet sees it). */
   latent: Latent;
-  /** The decoded sample in about [-1, 1], what Deforum carries to the next frame. */
+  /** The decoded sample in about [-1, 1], before any mask overlay. */
   sample: Latent;
-  image: RawImage<'u8'>;
-  /** Prompt truncation notices, for the caller to log. */
+  /** Prompt truncation and sampler substitution notices, for the caller to log. */
   warnings: string[];
 }
 
 export async function generateFrame(
   components: Components,
-  deps: FrameDeps,
+  schedule: ModelSchedule,
+  settings: FrameSettings,
   request: FrameRequest,
 ): Promise<FrameResult> {
+  checkRequest(request);
   const warnings: string[] = [];
+  const { rng, steps, init } = request;
+  const samplerName = request.sampler === 'plms' && init !== undefined ? 'klms' : request.sampler;
+  if (samplerName !== request.sampler) warnings.push('plms cannot start from an init image; klms runs instead.');
+
   const embed = async (text: string, which: string): Promise<Latent> => {
-    const tokens = components.tokenizer.encode(text, { chunked: request.chunkedPrompts === true });
+    const tokens = components.tokenizer.encode(text, { chunked: settings.chunkedPrompts });
     if (tokens.truncatedAt !== undefined) warnings.push(`${which}: ${tokens.truncatedAt}`);
     return components.textEncoder.encode(tokens);
   };
-  const contexts = {
-    cond: await embed(request.prompt, 'prompt'),
-    uncond: await embed(request.negativePrompt, 'negative prompt'),
-  };
+  const cond = await embed(request.prompt, 'prompt');
+  // The original drops the unconditional embedding at scale 1; the denoiser then makes one conditional call.
+  const uncond = request.scale === 1 ? cond : await embed(request.negativePrompt, 'negative prompt');
 
-  const strength = request.init === undefined ? 0 : request.init.strength;
-  const sigmas = deps.sigmasFor(request.steps, strength);
-  const sigma0 = sigmas[0] ?? 0;
+  const strength = init === undefined ? settings.strengthWithoutInit : init.strength;
+  const tEnc = img2imgStepCount(strength, steps);
+  const sigmas = truncateSigmas(schedule.discrete.getSigmas(steps), tEnc);
   const shape = [1, 4, request.height / 8, request.width / 8];
-
-  let start: Latent;
-  if (request.init === undefined) {
-    start = latent(
-      shape,
-      request.rng.randn(shape).map((value) => value * sigma0),
-    );
-  } else {
-    const initLatent = await components.vaeEncoder.encode(request.init.sample, request.rng);
-    // SamplerCallback's mask noise: drawn even without a mask, so the start noise is the reference's next draw.
-    request.rng.randn(initLatent.shape);
-    const noise = request.rng.randn(initLatent.shape);
-    start = latent(
-      initLatent.shape,
-      initLatent.data.map((value, i) => value + (noise[i] ?? 0) * sigma0),
+  const initLatent = init === undefined ? null : await components.vaeEncoder.encode(init.sample, rng);
+  if (settings.latentMask !== null && initLatent === null) {
+    throw new DeforumError(
+      { code: 'settings_invalid', issues: [{ setting: 'use_mask', message: 'use_mask needs an init image' }] },
+      'use_mask is on but this frame has no init image to keep under the mask. Turn on use_init with an init ' +
+        'image, or turn use_mask off.',
     );
   }
 
-  const denoise = deps.makeDenoise({
-    unet: components.unet,
-    contexts,
+  const entry = SAMPLERS[samplerName];
+  const guidance: GuidanceOptions = {
+    model: unetModel(components.unet),
+    parameterization: schedule.parameterization,
+    cond,
+    uncond,
     scale: request.scale,
-    predictionType: components.scheduler.predictionType,
-  });
-  const final = await deps.sampler(start, sigmas, {
-    denoise,
-    rng: request.rng,
-    ...(request.onStep === undefined ? {} : { onStep: request.onStep }),
-    ...(request.signal === undefined ? {} : { signal: request.signal }),
-  });
+    batchCondUncond: settings.cond_uncond_sync && components.unet.batchesPair && cond.shape[1] === uncond.shape[1],
+  };
+  // SamplerCallback is built after the posterior draw and before the start noise (its mask-noise draw).
+  const callback = (ddim: DdimSchedule | null, active: boolean) =>
+    createSamplerCallback({
+      rng,
+      thresholds: settings,
+      mask: settings.latentMask,
+      initLatent,
+      sigmas,
+      ddim,
+      active,
+      onProgress: request.onProgress,
+    });
+  const signal = request.signal === undefined ? {} : { signal: request.signal };
+
+  let final: Latent;
+  if (entry.kind === 'k-diffusion') {
+    const onStep = callback(null, true);
+    const sigma0 = Math.fround(sigmas[0] ?? 0);
+    const noise = rng.randn(shape);
+    const start = noise.map((n, i) => (initLatent?.data[i] ?? 0) + Math.fround(n * sigma0));
+    const denoise = guidedDenoiser(schedule.discrete, guidance);
+    final = await entry.sample(latent(shape, start), sigmas, { denoise, rng, onStep, steps, ...signal });
+  } else {
+    const eta = samplerName === 'ddim' ? settings.ddim_eta : 0;
+    const full = ddimSchedule(schedule.alphasCumprod, steps, eta, schedule.stepsOffset);
+    const predictEps = guidedEpsPredictor(schedule.alphasCumprod, guidance);
+    if (initLatent !== null && strength > 0) {
+      // ldm's decode() takes no callback: no thresholds and no latent mask (spec §15), progress only.
+      const onStep = callback(full, false);
+      const start = ddimStochasticEncode(initLatent, rng.randn(shape), full, tEnc);
+      final = await entry.sample(start, truncateDdimSchedule(full, tEnc), { predictEps, rng, onStep, ...signal });
+    } else {
+      const onStep = callback(full, true);
+      final = await entry.sample({ shape, data: rng.randn(shape) }, full, { predictEps, rng, onStep, ...signal });
+    }
+  }
+  request.signal?.throwIfAborted();
   const sample = await components.vaeDecoder.decode(final);
-  return { latent: final, sample, image: sampleToImage(sample), warnings };
+  return { latent: final, sample, warnings };
+}
+
+/** The UNet as the denoiser's model function: every batch element shares one timestep in these samplers. */
+function unetModel(unet: UNet): ModelFn {
+  return (x, t, context) => unet.predict(x, t[0] ?? 0, context);
+}
+
+function checkRequest(request: FrameRequest): void {
+  const { width, height, init } = request;
+  if (!(width > 0 && height > 0 && width % 8 === 0 && height % 8 === 0)) {
+    throw invalidRequest('W/H', 'positive multiples of 8', `${width}×${height}`, 'The settings round W and H to 64.');
+  }
+  if (!(Number.isInteger(request.steps) && request.steps >= 1)) {
+    throw invalidRequest('steps', 'a whole number ≥ 1', String(request.steps), 'Set steps to 1 or more.');
+  }
+  if (init === undefined) return;
+  const expected = [1, 3, height, width];
+  if (init.sample.shape.length !== 4 || init.sample.shape.some((size, axis) => size !== expected[axis])) {
+    throw invalidRequest(
+      'init.sample',
+      `[${expected.join(', ')}] (one RGB sample of the frame's size, in −1…1)`,
+      `[${init.sample.shape.join(', ')}]`,
+      'Resize the init image to W×H and convert it to a sample before generating.',
+    );
+  }
+}
+
+function invalidRequest(field: string, expected: string, got: string, advice: string): DeforumError {
+  return new DeforumError(
+    { code: 'frame_request_invalid', field, expected, got },
+    `generate: ${field} must be ${expected}, got ${got}. ${advice}`,
+  );
 }
 
 /**

@@ -10,22 +10,10 @@
 import type { DdimSchedule } from '../noise-schedule.js';
 import type { Latent } from '../tensor.js';
 import type { CompVisSampler } from './sampler.js';
-import { cloneLatent, latentLike } from './math.js';
-import { ddimSigma, ddimUpdate } from './ddim-step.js';
+import { latentLike } from './math.js';
+import { compVisStepLoop } from './step-loop.js';
 
-export const ddim: CompVisSampler = async (start, schedule, ctx) => {
-  let x = cloneLatent(start);
-  const total = schedule.timesteps.length;
-  for (let i = 0; i < total; i++) {
-    ctx.signal?.throwIfAborted();
-    const index = total - 1 - i;
-    const e = await ctx.predictEps(x, schedule.timesteps[index] ?? 0);
-    const { xPrev, predX0 } = ddimUpdate(x, e.data, schedule, index, ctx.rng);
-    x = xPrev;
-    ctx.onStep?.({ step: i, total, sigma: ddimSigma(schedule, index), x, denoised: predX0 });
-  }
-  return x;
-};
+export const ddim: CompVisSampler = (start, schedule, ctx) => compVisStepLoop(start, schedule, ctx, ({ e }) => e);
 
 /** ldm `stochastic_encode`: the init noised to entry `index`, sqrt(ᾱ)·x0 + sqrt(1 − ᾱ)·noise. */
 export function ddimStochasticEncode(init: Latent, noise: Float32Array, schedule: DdimSchedule, index: number): Latent {

@@ -3,26 +3,19 @@
  * k-diffusion `sample_dpm_2_ancestral`; noise is drawn only on steps that do not end at σ_down = 0.
  */
 import type { Sampler } from './sampler.js';
-import { addScaledInPlace, ancestralStep, cloneLatent, combine, latentLike, toDerivative } from './math.js';
+import { addScaledInPlace, ancestralStep, toDerivative } from './math.js';
+import { midpointDerivative } from './dpm-2.js';
+import { kStepLoop } from './step-loop.js';
 
-export const dpm2Ancestral: Sampler = async (start, sigmas, ctx) => {
-  const x = cloneLatent(start);
-  const total = sigmas.length - 1;
-  for (let i = 0; i < total; i++) {
-    ctx.signal?.throwIfAborted();
-    const sigma = sigmas[i] ?? 0;
-    const denoised = await ctx.denoise(x, sigma);
-    const { sigmaDown, sigmaUp } = ancestralStep(sigma, sigmas[i + 1] ?? 0);
-    ctx.onStep?.({ step: i, total, sigma, x, denoised });
+export const dpm2Ancestral: Sampler = (start, sigmas, ctx) =>
+  kStepLoop(start, sigmas, ctx, async ({ sigma, next, x, denoised, report }) => {
+    const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
+    report();
     const d = toDerivative(x, denoised, sigma);
     if (sigmaDown === 0) {
       addScaledInPlace(x.data, d, sigmaDown - sigma);
-      continue;
+      return;
     }
-    const sigmaMid = Math.exp((Math.log(sigma) + Math.log(sigmaDown)) / 2);
-    const x2 = latentLike(x, combine(x.data, 1, d, sigmaMid - sigma));
-    const d2 = toDerivative(x2, await ctx.denoise(x2, sigmaMid), sigmaMid);
+    const d2 = await midpointDerivative(ctx.denoise, x, d, sigma, sigmaDown);
     addScaledInPlace(x.data, d2, sigmaDown - sigma, ctx.rng.randn(x.shape), sigmaUp);
-  }
-  return x;
-};
+  });

@@ -17,7 +17,7 @@ import {
   dpmSolver2Step,
   dpmSolver3Step,
   sigmaOfT,
-  tOfSigma,
+  solverTimeRange,
   type EpsCache,
 } from './dpm-solver.js';
 
@@ -48,9 +48,9 @@ function scaledError(low: Latent, high: Latent, previous: Latent): number {
 
 export const dpmAdaptive: Sampler = async (start, sigmas, ctx) => {
   let x = cloneLatent(start);
-  if (sigmas.length < 2) return x;
-  const tStart = Math.fround(tOfSigma(sigmas[0] ?? 0));
-  const tEnd = Math.fround(tOfSigma(sigmas[sigmas.length - 2] ?? 0));
+  const range = solverTimeRange(sigmas);
+  if (!range) return x;
+  const { tStart, tEnd } = range;
   const controller = { h: H_INIT };
   let s = tStart;
   let previous = x;

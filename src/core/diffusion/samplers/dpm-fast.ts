@@ -16,7 +16,7 @@ import {
   dpmSolver2Step,
   dpmSolver3Step,
   sigmaOfT,
-  tOfSigma,
+  solverTimeRange,
   type EpsCache,
 } from './dpm-solver.js';
 
@@ -30,12 +30,10 @@ export function dpmFastOrders(evaluations: number): number[] {
 
 export const dpmFast: Sampler = async (start, sigmas, ctx) => {
   let x = cloneLatent(start);
-  if (sigmas.length < 2) return x;
-  const sigmaMax = sigmas[0] ?? 0;
-  const sigmaMin = sigmas[sigmas.length - 2] ?? 0;
+  const range = solverTimeRange(sigmas);
+  if (!range) return x;
+  const { tStart, tEnd } = range;
   const orders = dpmFastOrders(ctx.steps ?? sigmas.length - 1);
-  const tStart = Math.fround(tOfSigma(sigmaMax));
-  const tEnd = Math.fround(tOfSigma(sigmaMin));
   // torch.linspace in float32, m + 1 points.
   const ts = Array.from({ length: orders.length + 1 }, (_, i) =>
     i === orders.length ? tEnd : Math.fround(tStart + ((tEnd - tStart) * i) / orders.length),

@@ -10,6 +10,18 @@ import { latentLike } from './math.js';
 export const sigmaOfT = (t: number): number => Math.exp(-t);
 export const tOfSigma = (sigma: number): number => -Math.log(sigma);
 
+/**
+ * The t range dpm_fast and dpm_adaptive cover as Deforum calls them, σ_max = sigmas[0] to σ_min = sigmas[−2] (the
+ * smallest non-zero σ), rounded to float32 as the reference's tensors hold them; null when there is no step to run.
+ */
+export function solverTimeRange(sigmas: Float32Array): { tStart: number; tEnd: number } | null {
+  if (sigmas.length < 2) return null;
+  return {
+    tStart: Math.fround(tOfSigma(sigmas[0] ?? 0)),
+    tEnd: Math.fround(tOfSigma(sigmas[sigmas.length - 2] ?? 0)),
+  };
+}
+
 /** The eps predictions of one step, keyed as the reference caches them. */
 export interface EpsCache {
   eps?: Float32Array;

@@ -3,18 +3,13 @@
  * prediction; the first step and the step to σ = 0 are first order. Reference: k-diffusion `sample_dpmpp_2m`.
  */
 import type { Sampler } from './sampler.js';
-import { cloneLatent, combine } from './math.js';
+import { combine } from './math.js';
+import { kStepLoop } from './step-loop.js';
 
-export const dpmpp2m: Sampler = async (start, sigmas, ctx) => {
-  const x = cloneLatent(start);
-  const total = sigmas.length - 1;
+export const dpmpp2m: Sampler = (start, sigmas, ctx) => {
   let previous: Float32Array | null = null;
-  for (let i = 0; i < total; i++) {
-    ctx.signal?.throwIfAborted();
-    const sigma = sigmas[i] ?? 0;
-    const next = sigmas[i + 1] ?? 0;
-    const denoised = await ctx.denoise(x, sigma);
-    ctx.onStep?.({ step: i, total, sigma, x, denoised });
+  return kStepLoop(start, sigmas, ctx, ({ i, sigma, next, x, denoised, report }) => {
+    report();
     // λ = −log σ; σ = 0 gives h = ∞, where the update reduces to x = denoised.
     const h = Math.log(sigma) - Math.log(next);
     let target = denoised.data;
@@ -24,6 +19,5 @@ export const dpmpp2m: Sampler = async (start, sigmas, ctx) => {
     }
     x.data.set(combine(x.data, next / sigma, target, -Math.expm1(-h)));
     previous = denoised.data;
-  }
-  return x;
+  });
 };

@@ -3,18 +3,13 @@
  * noise of σ_up. Reference: k-diffusion `sample_dpmpp_2s_ancestral` (Deforum's `dpmpp_2s_a`).
  */
 import type { Sampler } from './sampler.js';
-import { addScaledInPlace, ancestralStep, cloneLatent, combine, latentLike, toDerivative } from './math.js';
+import { addScaledInPlace, ancestralStep, combine, latentLike, toDerivative } from './math.js';
+import { kStepLoop } from './step-loop.js';
 
-export const dpmpp2sAncestral: Sampler = async (start, sigmas, ctx) => {
-  const x = cloneLatent(start);
-  const total = sigmas.length - 1;
-  for (let i = 0; i < total; i++) {
-    ctx.signal?.throwIfAborted();
-    const sigma = sigmas[i] ?? 0;
-    const next = sigmas[i + 1] ?? 0;
-    const denoised = await ctx.denoise(x, sigma);
+export const dpmpp2sAncestral: Sampler = (start, sigmas, ctx) =>
+  kStepLoop(start, sigmas, ctx, async ({ sigma, next, x, denoised, report }) => {
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
-    ctx.onStep?.({ step: i, total, sigma, x, denoised });
+    report();
     if (sigmaDown === 0) {
       addScaledInPlace(x.data, toDerivative(x, denoised, sigma), sigmaDown - sigma);
     } else {
@@ -25,6 +20,4 @@ export const dpmpp2sAncestral: Sampler = async (start, sigmas, ctx) => {
       x.data.set(combine(x.data, sigmaDown / sigma, denoised2.data, -Math.expm1(-h)));
     }
     if (next > 0) addScaledInPlace(x.data, ctx.rng.randn(x.shape), sigmaUp);
-  }
-  return x;
-};
+  });

@@ -6,8 +6,8 @@
  * reference does. onStep comes after each step with x_prev and pred_x0 (ldm's img_callback).
  */
 import type { CompVisSampler } from './sampler.js';
-import { cloneLatent } from './math.js';
-import { ddimSigma, ddimUpdate } from './ddim-step.js';
+import { ddimUpdate } from './ddim-step.js';
+import { compVisStepLoop } from './step-loop.js';
 
 /** Adams–Bashforth weights on [e_t, e_{t−1}, …] by the number of earlier eps values. */
 const MULTISTEP_WEIGHTS: readonly (readonly number[])[] = [
@@ -21,13 +21,8 @@ export const plms: CompVisSampler = async (start, schedule, ctx) => {
   if (schedule.sigmas.some((sigma) => sigma !== 0)) {
     throw new RangeError('PLMS is deterministic: build its schedule with ddim_eta 0.');
   }
-  let x = cloneLatent(start);
-  const total = schedule.timesteps.length;
   const previous: Float32Array[] = [];
-  for (let i = 0; i < total; i++) {
-    ctx.signal?.throwIfAborted();
-    const index = total - 1 - i;
-    const e = (await ctx.predictEps(x, schedule.timesteps[index] ?? 0)).data;
+  return compVisStepLoop(start, schedule, ctx, async ({ index, x, e }) => {
     let ePrime: Float32Array;
     if (previous.length === 0) {
       const first = ddimUpdate(x, e, schedule, index, ctx.rng);
@@ -45,11 +40,8 @@ export const plms: CompVisSampler = async (start, schedule, ctx) => {
         ePrime[k] = sum;
       }
     }
-    const { xPrev, predX0 } = ddimUpdate(x, ePrime, schedule, index, ctx.rng);
     previous.unshift(e);
     if (previous.length > 3) previous.pop();
-    x = xPrev;
-    ctx.onStep?.({ step: i, total, sigma: ddimSigma(schedule, index), x, denoised: predX0 });
-  }
-  return x;
+    return ePrime;
+  });
 };

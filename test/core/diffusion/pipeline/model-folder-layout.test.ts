@@ -3,18 +3,10 @@ import {
   checkModelFolderLayout,
   REQUIRED_MODEL_FILES,
 } from '../../../../src/core/diffusion/pipeline/model-folder-layout.js';
+import { KNOWN_MODELS } from '../../../../src/models/registry.js';
 
-const COMPLETE = [
-  'model_index.json',
-  'scheduler/scheduler_config.json',
-  'tokenizer/merges.txt',
-  'tokenizer/vocab.json',
-  'text_encoder/model.onnx',
-  'unet/model.onnx',
-  'unet/weights.pb',
-  'vae_decoder/model.onnx',
-  'vae_encoder/model.onnx',
-];
+/** The files `deforum models fetch sd-1.5-onnx` downloads: a complete export. */
+const COMPLETE = KNOWN_MODELS.find((model) => model.name === 'sd-1.5-onnx')?.files.map((file) => file.path) ?? [];
 
 describe('checkModelFolderLayout', () => {
   it('accepts a complete export and reports the UNet external weights', () => {
@@ -24,6 +16,13 @@ describe('checkModelFolderLayout', () => {
       externalData: { unet: ['unet/weights.pb'] },
     });
   });
+
+  it.each(KNOWN_MODELS.map((model) => [model.name, model] as const))(
+    '%s downloads a complete export',
+    (_name, model) => {
+      expect(checkModelFolderLayout(model.files.map((file) => file.path)).missing).toStrictEqual([]);
+    },
+  );
 
   it.each(REQUIRED_MODEL_FILES.map((file) => [file.path] as const))('names %s when it is missing', (missingPath) => {
     const layout = checkModelFolderLayout(COMPLETE.filter((file) => file !== missingPath));

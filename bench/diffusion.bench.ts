@@ -1,0 +1,157 @@
+/**
+ * Our CPU work around the UNet, per sampler (issue 5, "Speed"): one 512×512 txt2img frame of 10 steps through the
+ * real ONNX path (createDiffusionGenerator over loaded components), with a UNet-shaped export made slow enough
+ * that one call takes ≥ 20 ms. Candidate: everything the frame spends outside onnxruntime's `session.run`
+ * (tensor preparation, sampler maths, CFG, callbacks, VAE scaling); baseline: the UNet's own `session.run` time in
+ * the same frames. Also: UNet calls per frame against the minimum (steps × one batched call), the peak resident
+ * memory of a 512×512 frame with the tiny models, and a frame against the timing stand-ins
+ * (src/core/diffusion/models/timing-stand-in.ts: H100 costs on a timer). Last line: one JSON object.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { GenerateRequest } from '../src/core/animation/frame-generator.js';
+import { createTimingStandIn, H100_SD15_COSTS } from '../src/core/diffusion/models/timing-stand-in.js';
+import type { SessionHost } from '../src/core/diffusion/onnx/model-session.js';
+import { createRawOpener, wrapRawSession } from '../src/core/diffusion/onnx/session.js';
+import { loadComponents, type Components } from '../src/core/diffusion/pipeline/components.js';
+import {
+  createDiffusionGenerator,
+  type DiffusionGeneratorOptions,
+} from '../src/core/diffusion/pipeline/diffusion-generator.js';
+import { SAMPLERS, type SamplerName } from '../src/core/diffusion/samplers/index.js';
+import { writeTinyExport } from '../test/support/tiny-onnx.js';
+
+const STEPS = 10;
+const REPEATS = 3;
+const MIN_UNET_MS = 20;
+const root = mkdtempSync(path.join(tmpdir(), 'deforum-diffusion-bench-'));
+
+/** A host whose sessions add the time spent inside onnxruntime's run to `runMs[model]`. */
+function timedHost(runMs: Map<string, number>, runs: Map<string, number>): SessionHost {
+  const open = createRawOpener({ intraOpThreads: 1 });
+  return {
+    async open(modelPath, model) {
+      const raw = await open(modelPath, model);
+      return wrapRawSession(model, {
+        ...raw,
+        async run(tensors) {
+          const started = performance.now();
+          const out = await raw.run(tensors);
+          runMs.set(model, (runMs.get(model) ?? 0) + performance.now() - started);
+          runs.set(model, (runs.get(model) ?? 0) + 1);
+          return out;
+        },
+      });
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+const options: DiffusionGeneratorOptions = {
+  ddim_eta: 0,
+  dynamic_threshold: null,
+  static_threshold: null,
+  cond_uncond_sync: true,
+  strengthWithoutInit: 0,
+  chunkedPrompts: false,
+  initNoise: null,
+  mask: null,
+};
+const request = (sampler: SamplerName): GenerateRequest => ({
+  frame: 0,
+  seed: 1234,
+  prompt: 'a lighthouse in a storm, oil painting',
+  negativePrompt: 'blurry',
+  sampler,
+  steps: STEPS,
+  scale: 7,
+  width: 512,
+  height: 512,
+});
+
+async function load(name: string, slowMatmuls: number) {
+  const runMs = new Map<string, number>();
+  const runs = new Map<string, number>();
+  const components = await loadComponents(
+    writeTinyExport(path.join(root, name), { unetSlowMatmuls: slowMatmuls }),
+    timedHost(runMs, runs),
+  );
+  return { components, runMs, runs };
+}
+
+// Peak memory first, with the plain tiny models, before anything larger is loaded.
+const tiny = await load('tiny', 0);
+await createDiffusionGenerator(tiny.components, options)(request('euler'));
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+// The smallest slow chain whose UNet call takes at least MIN_UNET_MS here.
+async function slowEnough(matmuls: number): Promise<{ slow: Awaited<ReturnType<typeof load>>; unetCallMs: number }> {
+  const candidate = await load(`slow-${matmuls}`, matmuls);
+  await createDiffusionGenerator(candidate.components, options)(request('euler'));
+  const callMs = (candidate.runMs.get('unet') ?? 0) / (candidate.runs.get('unet') ?? 1);
+  return callMs >= MIN_UNET_MS ? { slow: candidate, unetCallMs: callMs } : slowEnough(matmuls * 2);
+}
+const { slow, unetCallMs } = await slowEnough(2);
+
+const perSampler: Record<string, { outsideRunFraction: number; unetCalls: number; callsOverMinimum: number }> = {};
+const generate = createDiffusionGenerator(slow.components, options);
+for (const sampler of Object.keys(SAMPLERS) as SamplerName[]) {
+  await generate(request(sampler));
+  // The least of a few frames: other processes on a shared machine only ever add time.
+  let outsideMs = Infinity;
+  let unetMs = 0;
+  let unetCalls = 0;
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    slow.runMs.clear();
+    slow.runs.clear();
+    const started = performance.now();
+    await generate(request(sampler));
+    const frameMs = performance.now() - started;
+    const insideMs = [...slow.runMs.values()].reduce((a, b) => a + b, 0);
+    if (frameMs - insideMs < outsideMs) {
+      outsideMs = frameMs - insideMs;
+      unetMs = slow.runMs.get('unet') ?? 0;
+    }
+    unetCalls = slow.runs.get('unet') ?? 0;
+  }
+  perSampler[sampler] = {
+    outsideRunFraction: outsideMs / unetMs,
+    unetCalls,
+    callsOverMinimum: unetCalls / STEPS,
+  };
+  console.log(
+    `${sampler.padEnd(16)} outside run ${((100 * outsideMs) / unetMs).toFixed(2).padStart(5)}% of UNet time, ` +
+      `${unetCalls} UNet calls (minimum ${STEPS})`,
+  );
+}
+
+// A frame against the timing stand-ins: its excess over the stand-ins' own time is our CPU work at GPU speed.
+const standIn = createTimingStandIn();
+const standInComponents: Components = { ...tiny.components, ...standIn };
+const standInGenerate = createDiffusionGenerator(standInComponents, options);
+await standInGenerate(request('euler'));
+const standInStarted = performance.now();
+await standInGenerate(request('euler'));
+const standInFrameMs = performance.now() - standInStarted;
+const standInModelMs = STEPS * H100_SD15_COSTS.unetCallMs + H100_SD15_COSTS.vaeDecodeMs;
+
+const worst = Math.max(...Object.values(perSampler).map((figures) => figures.outsideRunFraction));
+console.log(
+  `UNet call ${unetCallMs.toFixed(1)} ms; worst outside-run share ${(100 * worst).toFixed(2)}% (target < 3%)`,
+);
+console.log(`peak RSS for a 512×512 frame with the tiny models: ${peakRssMb.toFixed(0)} MB`);
+console.log(`stand-in frame: ${standInFrameMs.toFixed(1)} ms against ${standInModelMs} ms of model time`);
+rmSync(root, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    bench: 'diffusion',
+    steps: STEPS,
+    unet_call_ms: unetCallMs,
+    outside_run_fraction: worst,
+    per_sampler: perSampler,
+    peak_rss_mb_512_tiny: peakRssMb,
+    stand_in_frame_ms: standInFrameMs,
+    stand_in_model_ms: standInModelMs,
+  }),
+);

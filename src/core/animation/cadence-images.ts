@@ -1,0 +1,67 @@
+/**
+ * The float side of the loop's sample ↔ pixel conversions, which only the cadence path uses (spec §9.1):
+ * - `sampleToFloatPixels`: `sample_to_cv2(sample, type=np.float32)`, the diffused frame kept as a cadence image:
+ *   `clip(s·0.5 + 0.5, 0, 1)·255` in float32, not truncated;
+ * - `sampleFromFloatPixels`: `sample_from_cv2(turbo_next_image)`, the warped cadence image handed back as the
+ *   previous sample: `(x/255)·2 − 1` in float64, stored as float16;
+ * - `truncateToBytes`: `img.astype(np.uint8)` of an in-between before it is written (values stay in 0…255 here).
+ * The 8-bit conversions of the non-cadence path are frame-noise.ts's `sampleFromPixels` / `sampleToPixels`.
+ */
+import { fromFloat16Bits, toFloat16Bits } from '../diffusion/onnx/float16.js';
+import { latent, type Latent } from '../diffusion/tensor.js';
+import { createRawImage, type ChannelCount, type RawImage } from '../image/raw-image.js';
+
+const f32 = Math.fround;
+
+function checkSample(sample: Latent): { channels: ChannelCount; height: number; width: number } {
+  const [batch, channels, height, width] = sample.shape;
+  if (sample.shape.length !== 4 || batch !== 1 || !(channels === 1 || channels === 3 || channels === 4)) {
+    throw new RangeError(`a frame sample is [1, 1|3|4, H, W], got [${sample.shape.join(', ')}]`);
+  }
+  return { channels, height: height ?? 0, width: width ?? 0 };
+}
+
+/** A [1, C, H, W] sample → an H×W×C float32 image on the 0…255 scale. */
+export function sampleToFloatPixels(sample: Latent): RawImage<'f32'> {
+  const { channels, height, width } = checkSample(sample);
+  const image = createRawImage('f32', width, height, channels);
+  const plane = width * height;
+  const target = image.data;
+  for (let p = 0, i = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++, i++) {
+      const unit = f32(f32((sample.data[c * plane + p] ?? 0) * 0.5) + 0.5);
+      target[i] = f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255);
+    }
+  }
+  return image;
+}
+
+/**
+ * An H×W×C float image on the 0…255 scale → a [1, C, H, W] sample of float16 values. The float64 value reaches
+ * float16 through float32; that differs from numpy's direct rounding only where the float32 value falls exactly
+ * halfway between two float16 values (about one value in 16,000, by one float16 step), and the truncation to
+ * 8 bits that follows in the loop hides almost all of those.
+ */
+export function sampleFromFloatPixels(image: RawImage<'f32'>): Latent {
+  const { width, height, channels, data } = image;
+  const plane = width * height;
+  const out = new Float32Array(plane * channels);
+  for (let p = 0, i = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++, i++) {
+      out[c * plane + p] = fromFloat16Bits(toFloat16Bits(((data[i] ?? 0) / 255) * 2 - 1));
+    }
+  }
+  return latent([1, channels, height, width], out);
+}
+
+/** `astype(np.uint8)` of a float image: truncation, clamped to 0…255 so a stray value cannot wrap. */
+export function truncateToBytes(image: RawImage<'f32'>): RawImage<'u8'> {
+  const out = createRawImage('u8', image.width, image.height, image.channels);
+  const source = image.data;
+  const target = out.data;
+  for (let i = 0; i < source.length; i++) {
+    const v = source[i] ?? 0;
+    target[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * The image chain that turns the previous frame into the next init, in the order of render_animation
+ * (spec §22.2 step 3): previous sample → 8-bit pixels → depth → warp with frame f's motion → colour coherence →
+ * forced grayscale → contrast → unsharp mask (clips and rounds) → sample space → noise. Hybrid motion,
+ * compositing and mask warps sit between warp and colour coherence in the original; the loop refuses those
+ * settings until they exist (render-support.ts), so nothing is skipped silently.
+ */
+import type { DepthModel } from '../diffusion/models/depth.js';
+import type { Latent } from '../diffusion/tensor.js';
+import { applyColorCoherence, type ColorReference } from '../image/color-reference.js';
+import { applyContrast } from '../image/contrast.js';
+import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
+import { grayscaleCv2OnRgb } from '../image/grayscale.js';
+import type { RawImage } from '../image/raw-image.js';
+import { unsharpMask } from '../image/unsharp-mask.js';
+import { warpFrame, type CameraPath } from './camera-path.js';
+
+/** The frame's values of the schedules the chain reads (kernel already `int()`-ed). */
+export interface ChainKeys {
+  contrast: number;
+  kernel: number;
+  sigma: number;
+  amount: number;
+  threshold: number;
+  noise: number;
+}
+
+export interface FrameChainInput {
+  /** The previous sample, [1, 3, H, W] in −1…1. */
+  previous: Latent;
+  frame: number;
+  camera: CameraPath;
+  /** Predicts the depth of the frame being warped; null takes the no-depth path. */
+  depthModel: DepthModel | null;
+  color: ColorReference;
+  forceGrayscale: boolean;
+  keys: ChainKeys;
+  /** The seed of the generation this init is for: it seeds the noise (frame-noise.ts, item 17). */
+  seed: number;
+}
+
+export interface PreparedInit {
+  /** The 8-bit image the noise is added to (after unsharp): what a user would inspect as "the init". */
+  image: RawImage<'u8'>;
+  /** The init sample handed to the generator. */
+  sample: Latent;
+  /** The colour reference for the next frame. */
+  color: ColorReference;
+}
+
+export async function prepareInit(input: FrameChainInput): Promise<PreparedInit> {
+  const { frame, keys } = input;
+  const pixels = sampleToPixels(input.previous);
+  const depth = input.depthModel === null ? null : (await input.depthModel.predict(pixels)).depth;
+  const warped = warpFrame(pixels, input.camera, frame, depth);
+  const matched = await applyColorCoherence(input.color, frame, warped);
+  const gray = input.forceGrayscale ? grayscaleCv2OnRgb(matched.image) : matched.image;
+  const image = await unsharpMask(applyContrast(gray, keys.contrast), {
+    kernel: keys.kernel,
+    sigma: keys.sigma,
+    amount: keys.amount,
+    threshold: keys.threshold,
+    frame,
+  });
+  return { image, sample: noisedSample(image, keys.noise, input.seed), color: matched.reference };
+}
+
+/**
+ * `add_noise(sample_from_cv2(image), amount)`. With amount 0 the draw is skipped: it would add exact zeros, and
+ * each frame's noise generator is seeded afresh (frame-noise.ts), so no later draw depends on it.
+ */
+function noisedSample(image: RawImage<'u8'>, amount: number, seed: number): Latent {
+  const sample = sampleFromPixels(image);
+  return amount === 0 ? sample : addFrameNoise(sample, amount, frameNoiseRng(seed));
+}

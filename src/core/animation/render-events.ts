@@ -1,0 +1,52 @@
+/**
+ * What the render loop reports, in order: for each diffused frame `frame:started`, its sampler `step`s, then
+ * (at once with cadence 1, through the in-betweens with cadence > 1) a `frame:done` for every video frame
+ * 0 … max_frames − 1 in order, and `done` last. A consumer writes each `frame:done` image and may show its preview
+ * (graphile-worker's typed event map, style.md B6).
+ */
+import type { RawImage } from '../image/raw-image.js';
+import type { PromptPair } from '../schedule/prompts.js';
+import type { SamplerName } from '../settings/samplers.js';
+
+export interface FrameStartedEvent {
+  type: 'frame:started';
+  /** The frame whose schedules, prompts and seed this generation uses. */
+  frame: number;
+  seed: number;
+  /** `seed_internal` before this generation (the `iter` counter, or the `ladder`/`alternate` phase). */
+  seedInternal: number;
+  sampler: SamplerName;
+  prompts: PromptPair;
+  /** The init's strength, or null for text-to-image (no init: the original forces strength 0). */
+  strength: number | null;
+  /** The 8-bit image the init sample was made from (before noise), or null for text-to-image. */
+  init: RawImage<'u8'> | null;
+}
+
+export interface StepEvent {
+  type: 'step';
+  frame: number;
+  /** 1-based, as the generator reports it. */
+  step: number;
+  total: number;
+}
+
+export interface FrameDoneEvent {
+  type: 'frame:done';
+  /** The video frame index; the file is `{timestring}_{frame:05}.png`. */
+  frame: number;
+  /** `diffused`: the generated image itself (cadence 1); `tween`: a cadence in-between. */
+  kind: 'diffused' | 'tween';
+  /** The frame to save, 8 bits per channel. */
+  image: RawImage<'u8'>;
+  /** The frame scaled down for progress messages (at most PREVIEW_MAX_SIDE pixels on a side). */
+  preview: RawImage<'u8'>;
+}
+
+export interface RenderDoneEvent {
+  type: 'done';
+  /** Frames written, always max_frames (spec §24 item 22, F). */
+  frameCount: number;
+}
+
+export type RenderEvent = FrameStartedEvent | StepEvent | FrameDoneEvent | RenderDoneEvent;

@@ -1,0 +1,176 @@
+/**
+ * The 2D/3D animation loop: Deforum v0.7.1 `render_animation` in the order of spec §22.2, as an async generator of
+ * events (render-events.ts). For each step of the cadence plan:
+ * - diffuse f: read frame f's keys; the init is the init image for frame 0 (strength = `strength`) or the previous
+ *   sample through frame-chain.ts (strength = strength_schedule[f] clamped); prompts of frame f; the scheduled
+ *   sampler when it is a k-diffusion name (sticky, spec §7); generate with the current seed; then `next_seed`.
+ *   With cadence 1 the generated image is the frame (grayscaled with PIL's formula when forced); with cadence > 1
+ *   it becomes the newer cadence image and is not written (spec §9.1 step 3);
+ * - tween t: tween-frame.ts, and before the next diffusion the newer cadence image is the previous sample.
+ * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
+ * the generator, which may stop between sampler steps.
+ */
+import type { DepthModel } from '../diffusion/models/depth.js';
+import type { Latent } from '../diffusion/tensor.js';
+import { createColorReference, type ColorReference } from '../image/color-reference.js';
+import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
+import { grayscalePil } from '../image/grayscale.js';
+import type { RawImage } from '../image/raw-image.js';
+import { thumbnail } from '../image/thumbnail.js';
+import type { SamplerName } from '../settings/samplers.js';
+import type { DeforumSettings } from '../settings/schema.js';
+import { sampleFromFloatPixels, sampleToFloatPixels } from './cadence-images.js';
+import type { DiffuseStep } from './cadence.js';
+import type { FrameGenerator } from './frame-generator.js';
+import { prepareInit, type PreparedInit } from './frame-chain.js';
+import type { FrameDoneEvent, RenderEvent } from './render-events.js';
+import { planRender, type RenderPlan } from './render-plan.js';
+import { checkRenderable, type AnimatedSettings } from './render-support.js';
+import { nextSeed, type SeedState } from './seeds.js';
+import { generateWithSteps } from './step-events.js';
+import { renderTween, type CadenceImages } from './tween-frame.js';
+
+/** The longest side of the preview in `frame:done` events, small enough for a chat progress message. */
+export const PREVIEW_MAX_SIDE = 256;
+
+export interface RenderInput {
+  /** 2D or 3D settings with a resolved seed (≥ 0) and W, H as the generator takes them. */
+  settings: DeforumSettings;
+  /** The init image of frame 0, W×H 8-bit RGB, or null to start from text alone. */
+  init: RawImage<'u8'> | null;
+  generate: FrameGenerator;
+  /** Depth for the 3D warp with `use_depth_warping`; without one, 3D warps a flat scene (spec §10). */
+  depthModel?: DepthModel | null;
+  signal?: AbortSignal;
+}
+
+/** What the loop carries from one step to the next. */
+interface LoopState {
+  /** The last generated sample (cadence 1), what the next init is made from. */
+  previous: Latent | null;
+  /** Cadence > 1: the two newest diffused frames as float images. */
+  cadence: CadenceImages | null;
+  color: ColorReference;
+  seed: SeedState;
+  /** Sticky: a scheduled sampler stays until another valid one is scheduled. */
+  sampler: SamplerName;
+}
+
+export async function* renderAnimation(input: RenderInput): AsyncGenerator<RenderEvent, void, undefined> {
+  const settings = checkRenderable(input.settings);
+  checkInit(input.init, settings);
+  const plan = planRender(settings);
+  const depthModel = settings.animation_mode === '3D' && settings.use_depth_warping ? (input.depthModel ?? null) : null;
+  const state: LoopState = {
+    previous: null,
+    cadence: null,
+    color: createColorReference(plan.color),
+    seed: plan.firstSeed,
+    sampler: plan.firstSampler,
+  };
+  for (const step of plan.steps) {
+    input.signal?.throwIfAborted();
+    if (step.kind === 'tween') {
+      if (state.cadence === null) throw new Error(`cadence plan: tween ${step.frame} before any diffusion`);
+      const tween = await renderTween({
+        step,
+        images: state.cadence,
+        camera: plan.camera,
+        depthModel,
+        forceGrayscale: settings.color_force_grayscale,
+      });
+      state.cadence = tween.images;
+      yield frameDone(step.frame, 'tween', tween.frame);
+      continue;
+    }
+    const init = await initFor(step, state, plan, settings, input.init, depthModel);
+    const keys = plan.keys.frame(step.frame);
+    if (plan.scheduleSamplers && keys.samplerApplied !== null) state.sampler = keys.samplerApplied;
+    const prompts = plan.prompts[step.frame] ?? { cond: '', uncond: '' };
+    const strength = init === null ? null : step.initFrom === null ? settings.strength : keys.strengthClamped;
+    yield {
+      type: 'frame:started',
+      frame: step.frame,
+      seed: state.seed.seed,
+      seedInternal: state.seed.seedInternal,
+      sampler: state.sampler,
+      prompts,
+      strength,
+      init: init?.image ?? null,
+    };
+    const { sample } = yield* generateWithSteps(input.generate, {
+      frame: step.frame,
+      seed: state.seed.seed,
+      prompt: prompts.cond,
+      negativePrompt: prompts.uncond,
+      sampler: state.sampler,
+      steps: settings.steps,
+      scale: settings.scale,
+      width: settings.W,
+      height: settings.H,
+      ...(init !== null && strength !== null && { init: { sample: init.sample, strength } }),
+      ...(input.signal && { signal: input.signal }),
+    });
+    if (init !== null) state.color = init.color;
+    state.seed = nextSeed(state.seed, plan.seedRule);
+    if (step.writes) {
+      state.previous = sample;
+      const image = sampleToPixels(sample);
+      yield frameDone(step.frame, 'diffused', settings.color_force_grayscale ? grayscalePil(image) : image);
+    } else {
+      state.cadence = { prev: state.cadence?.next ?? null, next: sampleToFloatPixels(sample) };
+    }
+  }
+  yield { type: 'done', frameCount: plan.frameCount };
+}
+
+/** The init of a diffused frame: the init image (frame 0) or the prepared previous frame; null for txt2img. */
+async function initFor(
+  step: DiffuseStep,
+  state: LoopState,
+  plan: RenderPlan,
+  settings: AnimatedSettings,
+  initImage: RawImage<'u8'> | null,
+  depthModel: DepthModel | null,
+): Promise<PreparedInit | null> {
+  if (step.initFrom === null) {
+    // add_init_noise belongs to the generator: the original draws it inside generate() right after seeding.
+    return initImage === null ? null : { image: initImage, sample: sampleFromPixels(initImage), color: state.color };
+  }
+  // With cadence the newer cadence image, warped through the in-betweens, is the previous sample (spec §9.1).
+  const previous = state.cadence === null ? state.previous : sampleFromFloatPixels(state.cadence.next);
+  if (previous === null) throw new Error(`cadence plan: frame ${step.frame} has no previous frame`);
+  const series = plan.keys.series;
+  const at = (values: Float64Array): number => values[step.frame] ?? NaN;
+  return prepareInit({
+    previous,
+    frame: step.frame,
+    camera: plan.camera,
+    depthModel,
+    color: state.color,
+    forceGrayscale: settings.color_force_grayscale,
+    keys: {
+      contrast: at(series.contrast_schedule),
+      kernel: plan.keys.frame(step.frame).kernel,
+      sigma: at(series.sigma_schedule),
+      amount: at(series.amount_schedule),
+      threshold: at(series.threshold_schedule),
+      noise: at(series.noise_schedule),
+    },
+    seed: state.seed.seed,
+  });
+}
+
+function frameDone(frame: number, kind: FrameDoneEvent['kind'], image: RawImage<'u8'>): FrameDoneEvent {
+  return { type: 'frame:done', frame, kind, image, preview: thumbnail(image, PREVIEW_MAX_SIDE) };
+}
+
+function checkInit(init: RawImage<'u8'> | null, settings: AnimatedSettings): void {
+  if (init === null) return;
+  if (init.width !== settings.W || init.height !== settings.H || init.channels !== 3) {
+    throw new RangeError(
+      `the init image is ${init.width}×${init.height}×${init.channels}; the render needs ${settings.W}×${settings.H} RGB ` +
+        '(decode it with { size: { width: W, height: H } })',
+    );
+  }
+}

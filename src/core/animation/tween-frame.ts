@@ -1,0 +1,59 @@
+/**
+ * One in-between frame of diffusion cadence (spec §9.1): the two cadence images are advanced to frame t with
+ * frame t's motion (both with the depth of the newer image, item 13, B), cross-faded in float32 as numpy does
+ * (`prev·(1 − w) + next·w`, the Python weights cast to float32), optionally grayscaled with the swapped-weight
+ * OpenCV formula on float data (item 18, B), and truncated to 8 bits (item 23, B: in-betweens are always 8-bit).
+ * Which images advance and their weight come from planCadence; this module only performs a step.
+ */
+import type { DepthModel } from '../diffusion/models/depth.js';
+import { grayscaleCv2OnRgb } from '../image/grayscale.js';
+import { rawImageFrom, type RawImage } from '../image/raw-image.js';
+import { truncateToBytes } from './cadence-images.js';
+import type { TweenStep } from './cadence.js';
+import { warpFrame, type CameraPath } from './camera-path.js';
+
+/** The older and newer diffused frames as float images, each warped up to the last in-between written. */
+export interface CadenceImages {
+  prev: RawImage<'f32'> | null;
+  next: RawImage<'f32'>;
+}
+
+export interface TweenInput {
+  step: TweenStep;
+  images: CadenceImages;
+  camera: CameraPath;
+  depthModel: DepthModel | null;
+  forceGrayscale: boolean;
+}
+
+export interface TweenResult {
+  images: CadenceImages;
+  frame: RawImage<'u8'>;
+}
+
+export async function renderTween(input: TweenInput): Promise<TweenResult> {
+  const { step, camera } = input;
+  const older = input.images.prev;
+  const advancePrev = step.warpPrev && older !== null;
+  // The original predicts depth even when neither image moves; the prediction is unused then, so it is skipped.
+  const depth =
+    input.depthModel !== null && (advancePrev || step.warpNext)
+      ? (await input.depthModel.predict(input.images.next)).depth
+      : null;
+  const prev = advancePrev ? warpFrame(older, camera, step.frame, depth) : older;
+  const next = step.warpNext ? warpFrame(input.images.next, camera, step.frame, depth) : input.images.next;
+  const shown = step.prev !== null && prev !== null ? crossFade(prev, next, step.weightNext) : next;
+  const frame = truncateToBytes(input.forceGrayscale ? grayscaleCv2OnRgb(shown) : shown);
+  return { images: { prev, next }, frame };
+}
+
+function crossFade(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: number): RawImage<'f32'> {
+  const f32 = Math.fround;
+  const weightPrev = f32(1 - weightNext);
+  const weight = f32(weightNext);
+  const a = older.data;
+  const b = newer.data;
+  const out = new Float32Array(b.length);
+  for (let i = 0; i < out.length; i++) out[i] = f32((a[i] ?? 0) * weightPrev) + f32((b[i] ?? 0) * weight);
+  return rawImageFrom('f32', newer.width, newer.height, newer.channels, out);
+}
