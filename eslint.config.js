@@ -6,9 +6,13 @@ import tseslint from 'typescript-eslint';
 const restricted = (paths) => ({ 'no-restricted-imports': ['error', { paths }] });
 const SHARP = { name: 'sharp', message: 'Only src/core/image/codec.ts decodes and encodes images.' };
 const FFMPEG = { name: 'fluent-ffmpeg', message: 'Only src/core/video/ touches ffmpeg.' };
+const DATABASE = ['@prisma/client', '@prisma/adapter-pg', 'pg'].map((name) => ({
+  name,
+  message: 'Only the store modules of src/jobs touch the database; call them instead.',
+}));
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'out', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'out', 'coverage', 'src/jobs/generated'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   prettier,
@@ -24,9 +28,10 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/core/image/codec.ts', 'src/core/video/**'],
-    rules: restricted([SHARP, FFMPEG]),
+    ignores: ['src/core/image/codec.ts', 'src/core/video/**', 'src/jobs/**'],
+    rules: restricted([SHARP, FFMPEG, ...DATABASE]),
   },
+  { files: ['src/jobs/**/*.ts'], rules: restricted([SHARP, FFMPEG]) },
   { files: ['src/core/video/**/*.ts'], rules: restricted([SHARP]) },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -56,7 +56,6 @@ const options: DiffusionGeneratorOptions = {
   strengthWithoutInit: 0,
   chunkedPrompts: false,
   initNoise: null,
-  mask: null,
 };
 const request = (sampler: SamplerName): GenerateRequest => ({
   frame: 0,

@@ -13,6 +13,7 @@ export function formatSettingsReport(file: string, report: SettingsReport): stri
   section(lines, 'Errors', report.errors.map(issueLines));
   section(lines, 'Warnings', report.warnings.map(issueLines));
   section(lines, 'Accepted but no effect in this engine', report.noEffect.map(issueLines));
+  section(lines, 'Refused by deforum render (before any model runs)', report.refused.map(issueLines));
   section(
     lines,
     'Imported with changes',

@@ -8,9 +8,10 @@ import type { DepthModel } from '../core/diffusion/models/depth.js';
 import type { DeviceName } from '../core/diffusion/onnx/providers.js';
 import { startInferenceWorker } from '../core/diffusion/onnx/worker-host.js';
 import { loadComponents } from '../core/diffusion/pipeline/components.js';
-import { createDiffusionGenerator } from '../core/diffusion/pipeline/diffusion-generator.js';
+import { createDiffusionGenerator, type InitNoise } from '../core/diffusion/pipeline/diffusion-generator.js';
 import { loadDepthModel } from '../core/diffusion/pipeline/load-optional-models.js';
 import type { DeforumSettings } from '../core/settings/schema.js';
+import { loadRenderGuidance } from './load-guidance-images.js';
 
 export interface FrameGeneratorOptions {
   device: DeviceName;
@@ -29,6 +30,8 @@ export async function loadFrameGenerator(
   settings: DeforumSettings,
   options: FrameGeneratorOptions,
 ): Promise<LoadedFrameGenerator> {
+  // Read before any model loads, so a missing guidance image stops the run at once.
+  const guidance = await loadRenderGuidance(settings);
   const host = startInferenceWorker({ device: options.device, onWarning: options.onWarning });
   try {
     const components = await loadComponents(modelsDir, host);
@@ -44,9 +47,10 @@ export async function loadFrameGenerator(
       // The notebook's hidden strength_0_no_init: a generation without an init is text-to-image.
       strengthWithoutInit: 0,
       chunkedPrompts: false,
-      initNoise: settings.add_init_noise ? { amount: settings.init_noise, frames: 'first' } : null,
-      mask: null,
+      // Only 2D/3D feed warped frames back; every other mode loads each init from a file (spec §15 add_init_noise).
+      initNoise: settings.add_init_noise ? { amount: settings.init_noise, frames: initNoiseFrames(settings) } : null,
       onWarning: options.onWarning,
+      guidance,
     });
     return {
       generate,
@@ -62,4 +66,8 @@ export async function loadFrameGenerator(
     await host.close();
     throw error;
   }
+}
+
+function initNoiseFrames(settings: DeforumSettings): InitNoise['frames'] {
+  return settings.animation_mode === '2D' || settings.animation_mode === '3D' ? 'first' : 'every';
 }

@@ -4,11 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isDeforumError } from '../core/errors.js';
+import { registerJobsCommand } from './commands/jobs.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerPresetsCommand } from './commands/presets.js';
 import { registerRenderCommand } from './commands/render.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { registerSettingsCommand } from './commands/settings.js';
+import { registerSubmitCommand } from './commands/submit.js';
 
 const program = new Command('deforum')
   .description('Render Deforum Stable Diffusion animations and work with Deforum settings files')
@@ -20,6 +22,8 @@ registerScheduleCommand(program);
 registerPresetsCommand(program);
 registerRenderCommand(program);
 registerModelsCommand(program);
+registerSubmitCommand(program);
+registerJobsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,8 +25,13 @@ export type ErrorDetails =
   | { code: 'image_unreadable'; source: string; reason: string }
   | { code: 'video_encode_failed'; output: string; reason: string }
   | { code: 'video_unreadable'; source: string; reason: string }
+  | { code: 'audio_unusable'; source: string; reason: string }
+  | { code: 'video_too_large'; output: string; maxBytes: number; smallestBytes: number }
   | { code: 'usage'; argument: string; reason: string }
   | { code: 'interrupted'; framesDone: number }
+  | { code: 'resume_settings_changed'; changes: { setting: string; run: string; now: string }[] }
+  | { code: 'checkpoint_unreadable'; file: string; reason: string }
+  | { code: 'resume_not_found'; folder: string; reason: string }
   | { code: 'model_io_mismatch'; model: string; input: string; expected: string; got: string }
   | { code: 'model_folder_invalid'; folder: string; missing: string[]; reason: string }
   | { code: 'model_load_failed'; model: string; reason: string }
@@ -37,6 +42,16 @@ export type ErrorDetails =
   | { code: 'runtime_unavailable'; component: string; reason: string }
   | { code: 'flow_method_unavailable'; method: string; available: string[] }
   | { code: 'frame_request_invalid'; field: string; expected: string; got: string }
+  | { code: 'quota_exceeded'; limit: number; used: number; reserved: number; requested: number; resetsAt: Date }
+  | { code: 'cap_exceeded'; setting: 'W' | 'H' | 'steps' | 'max_frames'; limit: number; given: number }
+  | { code: 'too_many_jobs'; limit: number }
+  | { code: 'lease_lost'; jobId: string; attempt: number }
+  | { code: 'job_not_found'; jobId: string }
+  | { code: 'job_not_owner'; jobId: string; userId: string }
+  | { code: 'job_state_conflict'; jobId: string; state: string; action: 'cancel' | 'resume' }
+  | { code: 'preset_name_taken'; name: string }
+  | { code: 'preset_not_found'; name: string }
+  | { code: 'preset_name_invalid'; name: string }
   | {
       code: 'download_failed';
       url: string;

@@ -192,8 +192,8 @@ describe('deforum render (with diffusion)', () => {
     ],
     [
       'for a setting the loop cannot render yet, before loading any model',
-      [settingsFile({ animation_mode: '2D', max_frames: 3, bit_depth_output: 16 }), '--models', REPO_ROOT],
-      /bit_depth_output is 16: 16- and 32-bit frames are not written yet/,
+      [settingsFile({ animation_mode: '2D', max_frames: 3, bit_depth_output: 32 }), '--models', REPO_ROOT],
+      /bit_depth_output is 32: float EXR frames are not written/,
     ],
   ])('fails with one clear line %s', (_case, args, message) => {
     const out = freshDir();

@@ -1,47 +1,60 @@
 /**
  * `deforum render SETTINGS --models DIR --out DIR`: the main job on this machine. The settings' 2D or 3D animation
- * is rendered by the engine's loop (core/animation/render-loop.ts) over the model folder's diffusion runtime, and
+ * is rendered by the engine's loop (core/animation/render-loop.ts) over the model folder's diffusion runtime (Video
+ * Input, Interpolation and still images by render-modes.ts), and
  * written as the notebook names frames (`{timestring}_{f:05}.png`), with the settings file and an MP4 of exactly
  * max_frames frames (and a GIF when asked). `--preview` runs the same loop without diffusion (motion-preview.ts):
- * no GPU or model needed.
+ * no GPU or model needed. A render stores its checkpoint after every frame; `--resume DIR` (or the notebook's
+ * `resume_from_timestring`) continues a stopped run under its own timestring (resume-run.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { motionPreview, motionPreviewSettings } from '../../core/animation/motion-preview.js';
 import { renderAnimation } from '../../core/animation/render-loop.js';
-import { checkRenderable } from '../../core/animation/render-support.js';
+import { checkRenderable, checkSupported } from '../../core/animation/render-support.js';
+import { checkResumeSettings } from '../../core/animation/resume-settings.js';
 import { resolveSeed } from '../../core/animation/seeds.js';
 import { DEVICE_NAMES, type DeviceName } from '../../core/diffusion/onnx/providers.js';
 import { decodeImage } from '../../core/image/codec.js';
 import type { RawImage } from '../../core/image/raw-image.js';
 import { exportDeforumFile } from '../../core/settings/export-deforum-file.js';
 import type { DeforumSettings } from '../../core/settings/schema.js';
-import { encodeGif, encodeMp4 } from '../../core/video/encode.js';
-import { framePattern } from '../../core/video/frame-files.js';
+import { videoSkipped } from '../../core/video/video-plan.js';
+import { checkpointPath, writeCheckpointFile } from '../checkpoint-file.js';
 import { usageError, wholeNumberOption } from '../cli-arguments.js';
 import { loadFrameGenerator } from '../load-frame-generator.js';
 import { loadSettingsFile } from '../load-settings.js';
+import { renderOtherMode } from '../render-modes.js';
+import { findStoppedRun, resumePointOf, type ResumePoint, type StoppedRun } from '../resume-run.js';
+import { finishRunVideo, startRunVideo } from '../run-video.js';
 import { timestringNow } from '../timestring.js';
 import { writeRender, type RenderTarget } from '../write-render.js';
 
 interface RenderOptions {
-  out: string;
+  out?: string;
+  resume?: string;
   models?: string;
   device: DeviceName;
   preview?: boolean;
   init?: string;
+  video?: string;
+  mask?: string;
   frames?: number;
   fps?: number;
   gif?: boolean;
+  audio?: string;
+  /** Not a flag: the setting names the settings file set itself (video-plan.ts). */
+  given?: ReadonlySet<string>;
 }
 
 export function registerRenderCommand(program: Command): void {
   program
     .command('render')
     .description('Render an animation from a settings file (notebook, A1111 extension or preset JSON)')
-    .argument('<settings>', 'settings file, e.g. presets/slow-zoom-2d.json')
-    .requiredOption('--out <dir>', 'folder for the frames, the settings file and the video')
+    .argument('[settings]', "settings file, e.g. presets/slow-zoom-2d.json (with --resume: the run's own)")
+    .option('--out <dir>', 'folder for the frames, the settings file and the video')
+    .option('--resume <dir>', 'continue the stopped render whose frames are in DIR, under its own timestring')
     .option('--models <dir>', 'a diffusers ONNX export of Stable Diffusion (see `deforum models fetch`)')
     .option('--device <name>', `where the models run: ${DEVICE_NAMES.join(', ')}`, deviceOption, 'cpu')
     .option('--preview', 'render the camera motion only, without diffusion (no GPU or model needed)')
@@ -49,11 +62,34 @@ export function registerRenderCommand(program: Command): void {
     .option('--frames <n>', 'render this many frames instead of max_frames', wholeNumberOption('--frames'))
     .option('--fps <n>', 'video frame rate instead of ffmpeg_fps', wholeNumberOption('--fps', 240))
     .option('--gif', 'also write a GIF (as create_gif does)')
-    .action(async (file: string, options: RenderOptions) => {
-      const { settings: loaded, warnings } = await loadSettingsFile(file);
+    .option('--video <file>', 'Video Input: the video to render (instead of video_init_path)')
+    .option('--mask <image>', 'use_mask: the mask image (instead of mask_file)')
+    .option('--audio <file>', 'a soundtrack muxed into the MP4 (AAC; the video keeps every frame)')
+    .action(async (file: string | undefined, options: RenderOptions) => {
+      if (options.resume !== undefined && options.preview === true) {
+        throw usageError(
+          '--resume',
+          'a preview renders in seconds and is not resumed; leave out --preview or --resume',
+        );
+      }
+      const stopped = options.resume === undefined ? undefined : await findStoppedRun(options.resume);
+      const settingsFile = file ?? stopped?.settingsFile;
+      if (settingsFile === undefined) {
+        throw usageError('<settings>', 'give a settings file, or --resume DIR to continue a stopped render');
+      }
+      const { settings: loaded, warnings, given } = await loadSettingsFile(settingsFile);
       for (const warning of warnings) process.stderr.write(`warning: ${warning.message}\n`);
-      const settings = runSettings(loaded, options);
-      const video = options.preview === true ? await preview(settings, options) : await render(settings, options);
+      // A resumed run keeps its seed: seed −1 in a given file means the seed the run drew.
+      const seed =
+        stopped !== undefined && loaded.seed === -1
+          ? (await loadSettingsFile(stopped.settingsFile)).settings.seed
+          : loaded.seed;
+      const run: RenderOptions = { ...options, given: new Set(given) };
+      const settings = runSettings({ ...loaded, seed }, run);
+      const video =
+        run.preview === true
+          ? await preview(settings, run)
+          : await render(settings, run, await placeRun(settings, run, settingsFile, stopped));
       process.stdout.write(`${video.join('\n')}\n`);
     });
 }
@@ -89,11 +125,80 @@ async function preview(settings: DeforumSettings, options: RenderOptions): Promi
   }
   warnAboutDroppedTranslation(settings);
   const init = await readInit(initPath, settings);
-  return renderRun(settings, options, 'preview', (signal) => motionPreview({ settings, init, signal }));
+  const timestring = timestringNow();
+  const placement: RunPlacement = {
+    out: outputFolder(options),
+    timestring,
+    settingsTimestring: timestring,
+    framesDone: 0,
+  };
+  return renderRun(settings, options, 'preview', (signal) => motionPreview({ settings, init, signal }), placement);
 }
 
-async function render(settings: DeforumSettings, options: RenderOptions): Promise<string[]> {
-  checkRenderable(settings);
+/** Where a render's frames go: a new run, or the run it continues (frames, checkpoint, timestring). */
+interface RunPlacement extends ResumePoint {
+  out: string;
+  /** The frames' prefix. */
+  timestring: string;
+  /** The settings file's timestring; null with `--resume`, which continues a run that has one. */
+  settingsTimestring: string | null;
+  /** The command that continues this run after Ctrl-C. */
+  resumeCommand?: string;
+}
+
+async function placeRun(
+  settings: DeforumSettings,
+  options: RenderOptions,
+  settingsFile: string,
+  stopped: StoppedRun | undefined,
+): Promise<RunPlacement> {
+  const out = outputFolder(options);
+  // With resume_from_timestring the same command continues the run; otherwise it would start a new one.
+  const sameCommand = stopped === undefined && settings.resume_from_timestring;
+  const resumeCommand = ['deforum', 'render', ...(sameCommand ? [settingsFile, '--out', out] : ['--resume', out])]
+    .concat(sameRunOptions(options))
+    .map(shellWord)
+    .join(' ');
+  const now = timestringNow();
+  if (stopped === undefined && !settings.resume_from_timestring) {
+    return { out, timestring: now, settingsTimestring: now, framesDone: 0, resumeCommand };
+  }
+  // resume_from_timestring (spec §14): a new settings file under a new timestring, frames continuing the old one.
+  const timestring = stopped?.timestring ?? settings.resume_timestring;
+  const point = await resumePointOf(out, timestring, settings, stopped === undefined);
+  if (point.resumeFrom !== undefined) checkResumeSettings(point.resumeFrom, settings);
+  return { out, timestring, settingsTimestring: stopped === undefined ? now : null, ...point, resumeCommand };
+}
+
+function outputFolder(options: RenderOptions): string {
+  if (options.resume !== undefined && options.out !== undefined && options.out !== options.resume) {
+    throw usageError('--out', `a resumed run writes into its own folder (${options.resume}); leave out --out`);
+  }
+  const out = options.resume ?? options.out;
+  if (out === undefined) throw usageError('--out', 'give the folder for the frames and the video: --out DIR');
+  return out;
+}
+
+/** The options a continuation needs again (the settings file holds the rest, --frames included). */
+function sameRunOptions(options: RenderOptions): string[] {
+  return [
+    ...(options.models === undefined ? [] : ['--models', options.models]),
+    ...(options.device === 'cpu' ? [] : ['--device', options.device]),
+    ...(options.init === undefined ? [] : ['--init', options.init]),
+    ...(options.fps === undefined ? [] : ['--fps', String(options.fps)]),
+    ...(options.gif === true ? ['--gif'] : []),
+    ...(options.audio === undefined ? [] : ['--audio', options.audio]),
+  ];
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+async function render(settings: DeforumSettings, options: RenderOptions, placement: RunPlacement): Promise<string[]> {
+  const animated = settings.animation_mode === '2D' || settings.animation_mode === '3D';
+  if (animated) checkRenderable(settings);
+  else checkSupported(settings);
   if (options.models === undefined) {
     throw usageError(
       '--models',
@@ -101,7 +206,21 @@ async function render(settings: DeforumSettings, options: RenderOptions): Promis
         'one), or add --preview to render the camera motion without diffusion',
     );
   }
-  const initPath = options.init ?? initImageOf(settings);
+  const initPath = options.init ?? (settings.animation_mode === 'Video Input' ? undefined : initImageOf(settings));
+  if (!animated) {
+    const { models, device, video, mask, frames } = options;
+    // These modes write no checkpoints, so an interrupted run is rendered again rather than resumed.
+    const { resumeCommand: _resume, ...fresh } = placement;
+    return renderOtherMode(
+      settings,
+      { models, device, initPath, video, mask, frames },
+      {
+        out: placement.out,
+        timestring: placement.timestring,
+        runVideo: (modeSettings, start) => renderRun(modeSettings, options, 'render', start, fresh),
+      },
+    );
+  }
   warnAboutDroppedTranslation(settings);
   const init = initPath === undefined ? null : await readInit(initPath, settings);
   const runtime = await loadFrameGenerator(options.models, settings, {
@@ -109,38 +228,73 @@ async function render(settings: DeforumSettings, options: RenderOptions): Promis
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   });
   try {
-    return await renderRun(settings, options, 'render', (signal) =>
-      renderAnimation({ settings, init, generate: runtime.generate, depthModel: runtime.depthModel, signal }),
+    const { resumeFrom } = placement;
+    const { generate, depthModel } = runtime;
+    return await renderRun(
+      settings,
+      options,
+      'render',
+      (signal) =>
+        renderAnimation({
+          settings,
+          init,
+          generate,
+          depthModel,
+          signal,
+          ...(resumeFrom !== undefined && { resumeFrom }),
+        }),
+      placement,
     );
   } finally {
     await runtime.release();
   }
 }
 
-/** Writes the settings file, the frames as they come, then the video of exactly max_frames frames. */
+/**
+ * Writes the settings file and the frames as they come, feeding the MP4 meanwhile (run-video.ts); the settings
+ * file records whether this run made a video, so rendering it again does the same.
+ */
 async function renderRun(
   settings: DeforumSettings,
   options: RenderOptions,
   label: string,
   start: Parameters<typeof writeRender>[0],
+  placement: RunPlacement,
 ): Promise<string[]> {
+  const { out, timestring, framesDone, resumeCommand } = placement;
   const target: RenderTarget = {
-    out: options.out,
-    timestring: timestringNow(),
+    out,
+    timestring,
     frameCount: settings.max_frames,
     label,
+    framesDone,
+    ...(resumeCommand !== undefined && {
+      resumeCommand,
+      saveCheckpoint: (checkpoint) => writeCheckpointFile(checkpointPath(out, timestring), checkpoint),
+    }),
   };
   await mkdir(target.out, { recursive: true });
-  await writeFile(path.join(target.out, `${target.timestring}_settings.txt`), exportDeforumFile(settings));
-  const count = await writeRender(start, target);
-  const fps = options.fps ?? settings.ffmpeg_fps;
-  const frames = { kind: 'pattern', directory: target.out, pattern: framePattern(target.timestring), count } as const;
-  const mp4 = path.join(target.out, `${target.timestring}.mp4`);
-  await encodeMp4({ frames, output: mp4, fps });
-  if (options.gif !== true && !settings.create_gif) return [mp4];
-  const gif = path.join(target.out, `${target.timestring}.gif`);
-  await encodeGif({ frames, output: gif, fps });
-  return [mp4, gif];
+  const { settingsTimestring } = placement;
+  const given = options.given ?? new Set<string>();
+  if (settingsTimestring !== null) {
+    await writeFile(
+      path.join(out, `${settingsTimestring}_settings.txt`),
+      exportDeforumFile({ ...settings, skip_video_for_run_all: videoSkipped(settings, given) }),
+    );
+  }
+  const videoInput = {
+    settings,
+    out,
+    timestring,
+    framesDone,
+    given,
+    fps: options.fps,
+    gif: options.gif,
+    audio: options.audio,
+  };
+  const video = await startRunVideo(videoInput);
+  const count = await writeRender(start, { ...target, ...(video.live !== undefined && { video: video.live }) });
+  return finishRunVideo(video, videoInput, count);
 }
 
 function readInit(file: string, settings: DeforumSettings): Promise<RawImage<'u8'>> {

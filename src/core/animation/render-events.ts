@@ -7,6 +7,7 @@
 import type { RawImage } from '../image/raw-image.js';
 import type { PromptPair } from '../schedule/prompts.js';
 import type { SamplerName } from '../settings/samplers.js';
+import type { Checkpoint } from './checkpoint.js';
 
 export interface FrameStartedEvent {
   type: 'frame:started';
@@ -41,6 +42,28 @@ export interface FrameDoneEvent {
   image: RawImage<'u8'>;
   /** The frame scaled down for progress messages (at most PREVIEW_MAX_SIDE pixels on a side). */
   preview: RawImage<'u8'>;
+  /**
+   * With `bit_depth_output` 16, a diffused frame on the 0…255 float scale, not truncated: write this one as a
+   * 16-bit PNG instead of `image`. Absent for in-betweens, which stay 8-bit (spec §24 item 23, B).
+   */
+  image16?: RawImage<'f32'>;
+  /**
+   * The loop's state after this frame, to store for a resume (checkpoint.ts). 2D/3D frames carry one; a mode that
+   * cannot resume yet leaves it out.
+   */
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * An image that is not a video frame, saved under the output folder at `file` (a relative path): still images and
+ * their grids (animation_mode 'None'), hybrid video's extra frames (`hybridframes/…jpg`).
+ */
+export interface ImageFileEvent {
+  type: 'image:file';
+  file: string;
+  /** 8-bit; `image16` (0…255 float scale) instead when the file is a 16-bit PNG. */
+  image: RawImage<'u8'>;
+  image16?: RawImage<'f32'>;
 }
 
 export interface RenderDoneEvent {
@@ -49,4 +72,4 @@ export interface RenderDoneEvent {
   frameCount: number;
 }
 
-export type RenderEvent = FrameStartedEvent | StepEvent | FrameDoneEvent | RenderDoneEvent;
+export type RenderEvent = FrameStartedEvent | StepEvent | FrameDoneEvent | ImageFileEvent | RenderDoneEvent;

@@ -8,30 +8,29 @@
  *   it becomes the newer cadence image and is not written (spec §9.1 step 3);
  * - tween t: tween-frame.ts, and before the next diffusion the newer cadence image is the previous sample.
  * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
- * the generator, which may stop between sampler steps.
+ * the generator, which may stop between sampler steps. Every `frame:done` carries the checkpoint after it
+ * (checkpoint.ts); `resumeFrom` starts from one and yields exactly the events an uninterrupted run yields after it.
  */
 import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
 import { createColorReference, type ColorReference } from '../image/color-reference.js';
-import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
-import { grayscalePil } from '../image/grayscale.js';
+import { sampleFromPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
-import { thumbnail } from '../image/thumbnail.js';
 import type { SamplerName } from '../settings/samplers.js';
 import type { DeforumSettings } from '../settings/schema.js';
 import { sampleFromFloatPixels, sampleToFloatPixels } from './cadence-images.js';
+import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint.js';
 import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
 import { prepareInit, type PreparedInit } from './frame-chain.js';
-import type { FrameDoneEvent, RenderEvent } from './render-events.js';
+import { diffusedFrameDone, frameDone } from './frame-done.js';
+import type { RenderEvent } from './render-events.js';
 import { planRender, type RenderPlan } from './render-plan.js';
+import { checkResumeSettings, frameShapingSettings } from './resume-settings.js';
 import { checkRenderable, type AnimatedSettings } from './render-support.js';
 import { nextSeed, type SeedState } from './seeds.js';
 import { generateWithSteps } from './step-events.js';
 import { renderTween, type CadenceImages } from './tween-frame.js';
-
-/** The longest side of the preview in `frame:done` events, small enough for a chat progress message. */
-export const PREVIEW_MAX_SIDE = 256;
 
 export interface RenderInput {
   /** 2D or 3D settings with a resolved seed (≥ 0) and W, H as the generator takes them. */
@@ -42,6 +41,8 @@ export interface RenderInput {
   /** Depth for the 3D warp with `use_depth_warping`; without one, 3D warps a flat scene (spec §10). */
   depthModel?: DepthModel | null;
   signal?: AbortSignal;
+  /** Continue a run from the checkpoint of its last finished frame; its settings must shape frames the same way. */
+  resumeFrom?: Checkpoint;
 }
 
 /** What the loop carries from one step to the next. */
@@ -68,7 +69,11 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
     seed: plan.firstSeed,
     sampler: plan.firstSampler,
   };
-  for (const step of plan.steps) {
+  const shaping = frameShapingSettings(settings);
+  if (input.resumeFrom !== undefined) Object.assign(state, resumedState(input.resumeFrom, plan, settings));
+  const checkpoint = (nextStep: number, frame: number): Checkpoint => checkpointOf(state, nextStep, frame + 1, shaping);
+  for (const [index, step] of plan.steps.entries()) {
+    if (index < (input.resumeFrom?.nextStep ?? 0)) continue;
     input.signal?.throwIfAborted();
     if (step.kind === 'tween') {
       if (state.cadence === null) throw new Error(`cadence plan: tween ${step.frame} before any diffusion`);
@@ -80,7 +85,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         forceGrayscale: settings.color_force_grayscale,
       });
       state.cadence = tween.images;
-      yield frameDone(step.frame, 'tween', tween.frame);
+      yield { ...frameDone(step.frame, 'tween', tween.frame), checkpoint: checkpoint(index + 1, step.frame) };
       continue;
     }
     const init = await initFor(step, state, plan, settings, input.init, depthModel);
@@ -115,8 +120,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
     state.seed = nextSeed(state.seed, plan.seedRule);
     if (step.writes) {
       state.previous = sample;
-      const image = sampleToPixels(sample);
-      yield frameDone(step.frame, 'diffused', settings.color_force_grayscale ? grayscalePil(image) : image);
+      yield { ...diffusedFrameDone(step.frame, sample, settings), checkpoint: checkpoint(index + 1, step.frame) };
     } else {
       state.cadence = { prev: state.cadence?.next ?? null, next: sampleToFloatPixels(sample) };
     }
@@ -161,8 +165,31 @@ async function initFor(
   });
 }
 
-function frameDone(frame: number, kind: FrameDoneEvent['kind'], image: RawImage<'u8'>): FrameDoneEvent {
-  return { type: 'frame:done', frame, kind, image, preview: thumbnail(image, PREVIEW_MAX_SIDE) };
+function checkpointOf(
+  state: LoopState,
+  nextStep: number,
+  framesDone: number,
+  settings: Checkpoint['settings'],
+): Checkpoint {
+  const { previous, cadence, seed, sampler } = state;
+  const colorTarget = state.color.target ?? null;
+  return { version: CHECKPOINT_VERSION, framesDone, nextStep, previous, cadence, colorTarget, seed, sampler, settings };
+}
+
+/** The loop state a checkpoint stands for, after checking that these settings continue that run. */
+function resumedState(checkpoint: Checkpoint, plan: RenderPlan, settings: AnimatedSettings): LoopState {
+  checkResumeSettings(checkpoint, settings);
+  const { nextStep, framesDone } = checkpoint;
+  // The first frame the remaining steps write must be the checkpoint's next frame.
+  const writing = plan.steps.slice(nextStep).find((step) => step.kind === 'tween' || step.writes);
+  if ((writing?.frame ?? plan.frameCount) !== framesDone || nextStep > plan.steps.length) {
+    throw new RangeError(
+      `the checkpoint (step ${nextStep}, ${framesDone} frames done) does not fit this render's plan`,
+    );
+  }
+  const { previous, cadence, seed, sampler } = checkpoint;
+  const color = { ...createColorReference(plan.color), target: checkpoint.colorTarget ?? undefined };
+  return { previous, cadence, color, seed, sampler };
 }
 
 function checkInit(init: RawImage<'u8'> | null, settings: AnimatedSettings): void {

@@ -9,6 +9,7 @@ import type { ColorCoherenceSettings } from '../image/color-reference.js';
 import { normalisePrompts, promptsPerFrame, type PromptPair } from '../schedule/prompts.js';
 import { DEFAULT_SETTINGS } from '../settings/defaults.js';
 import type { SamplerName } from '../settings/samplers.js';
+import type { DeforumSettings } from '../settings/schema.js';
 import { isScheduleInUse } from '../settings/schedule-settings.js';
 import { ANIM_KEY_NAMES, expandAnimKeys, type AnimKeyName, type AnimKeys } from './anim-keys.js';
 import { planCadence, type CadenceStep } from './cadence.js';
@@ -59,7 +60,8 @@ export function planRender(settings: AnimatedSettings): RenderPlan {
   };
 }
 
-function animKeySchedules(settings: AnimatedSettings): Record<AnimKeyName, string> {
+/** The schedule texts to expand: the file's where the run reads them, else the notebook defaults (item 5, F). */
+export function animKeySchedules(settings: DeforumSettings): Record<AnimKeyName, string> {
   return Object.fromEntries(
     ANIM_KEY_NAMES.map((name) => [name, isScheduleInUse(name, settings) ? settings[name] : DEFAULT_SETTINGS[name]]),
   ) as Record<AnimKeyName, string>;

@@ -108,17 +108,29 @@ export function guidedDenoiser(schedule: DiscreteSchedule, options: GuidanceOpti
   return async (x, sigma) => {
     checkBatch(x, options);
     const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-    const scaled = new Float32Array(x.data.length);
-    for (let i = 0; i < scaled.length; i++) scaled[i] = (x.data[i] ?? 0) * cIn;
+    const xs = x.data;
+    const n = xs.length;
+    const scaled = new Float32Array(n);
+    for (let i = 0; i < n; i++) scaled[i] = (xs[i] as number) * cIn;
     const outputs = await evaluateAt({ shape: x.shape, data: scaled }, schedule.sigmaToT(sigma));
     const skip = options.parameterization === 'v' ? 1 / (sigma * sigma + 1) : 1;
     const out = options.parameterization === 'v' ? -sigma * cIn : -sigma;
-    const toX0 = (prediction: Float32Array): Float32Array => {
-      const x0 = new Float32Array(prediction.length);
-      for (let i = 0; i < x0.length; i++) x0[i] = (x.data[i] ?? 0) * skip + (prediction[i] ?? 0) * out;
-      return x0;
-    };
-    return { shape: x.shape, data: guide(outputs, options.scale, toX0) };
+    // One pass per output: x0 of each prediction rounded to float32 as its own tensor would be, then guided.
+    const x0 = new Float32Array(n);
+    const cond = outputs.cond.data;
+    if (!('uncond' in outputs)) {
+      for (let i = 0; i < n; i++) x0[i] = (xs[i] as number) * skip + (cond[i] as number) * out;
+      return { shape: x.shape, data: x0 };
+    }
+    const uncond = outputs.uncond.data;
+    const scale = options.scale;
+    for (let i = 0; i < n; i++) {
+      const base = (xs[i] as number) * skip;
+      const u = Math.fround(base + (uncond[i] as number) * out);
+      const c = Math.fround(base + (cond[i] as number) * out);
+      x0[i] = u + (c - u) * scale;
+    }
+    return { shape: x.shape, data: x0 };
   };
 }
 

@@ -71,6 +71,17 @@ export class Mt19937 {
     this.index = index;
   }
 
+  /** Advances past the next `count` outputs without tempering them (the state twists as often as drawing would). */
+  skip(count: number): void {
+    let remaining = count;
+    while (remaining > 0) {
+      if (this.index >= N) this.twist();
+      const take = Math.min(remaining, N - this.index);
+      this.index += take;
+      remaining -= take;
+    }
+  }
+
   private mixInKey(key: readonly number[]): void {
     const state = this.state;
     let i = 1;

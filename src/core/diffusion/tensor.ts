@@ -7,7 +7,7 @@ export interface Latent {
   readonly data: Float32Array;
 }
 
-export function latent(shape: readonly number[], data = new Float32Array(elementCount(shape))): Latent {
+export function latent(shape: readonly number[], data: Float32Array = new Float32Array(elementCount(shape))): Latent {
   if (data.length !== elementCount(shape)) {
     throw new RangeError(
       `a tensor of shape [${shape.join(', ')}] needs ${elementCount(shape)} values, got ${data.length}`,

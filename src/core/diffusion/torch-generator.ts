@@ -57,6 +57,19 @@ export class TorchGenerator implements Rng {
     return out;
   }
 
+  /** `randn(shape)`'s effect on the stream alone: the same words consumed, no normals computed. */
+  skipRandn(shape: readonly number[]): void {
+    const count = elementCount(shape);
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`randn: bad shape [${shape.join(', ')}]`);
+    // Below 16 values the scalar path also reads and sets the cached normal: run it as it is.
+    if (count < VECTOR_BLOCK) {
+      this.randn(shape);
+      return;
+    }
+    this.engine.skip(count);
+    if (count % VECTOR_BLOCK !== 0) this.engine.skip(VECTOR_BLOCK);
+  }
+
   private uniform53(): number {
     const high = this.engine.nextUint32() & 0x1fffff;
     const low = this.engine.nextUint32();

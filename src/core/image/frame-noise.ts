@@ -6,12 +6,15 @@
  * - `addFrameNoise`: `sample + randn(shape) · amount` in float32 (torch promotes half + float to float and casts the
  *   Python scalar to float32), then `.half()` as the loop keeps it; values are returned widened to float32;
  * - `sampleToPixels`: `trunc(clip(s · 0.5 + 0.5, 0, 1) · 255)` in float32 — lossy after float16 (1 → 0, 7 → 6).
+ * - `noisedSampleFromPixels`: the first two in one pass over the frame (what the loop runs on every frame).
  * Fixed (F, §24 item 17, docs/deviations.md): the original draws from torch's CPU generator as the previous frame's
- * generation left it; `frameNoiseRng(seed)` is torch's generator freshly seeded with the frame's own seed.
+ * generation left it, a stream no port can reproduce; `frameNoiseRng(seed)` is a fast generator of the same
+ * distribution (xoshiro128** + ziggurat, diffusion/xoshiro-normal.ts) freshly seeded with the frame's own seed.
+ * Any `Rng` may be passed: the golden noise cases pass torch's generator and match bit for bit.
  */
 import { generatorSeed } from '../animation/seeds.js';
 import type { Rng } from '../diffusion/rng.js';
-import { createTorchGenerator } from '../diffusion/torch-generator.js';
+import { XoshiroNormal } from '../diffusion/xoshiro-normal.js';
 import { latent, type Latent } from '../diffusion/tensor.js';
 import { createRawImage, type ChannelCount, type RawImage } from './raw-image.js';
 
@@ -56,28 +59,53 @@ export function sampleFromPixels(image: RawImage<'u8'>): Latent {
  * magnitudes below float16's normal range or at its top go through `roundToHalf`.
  */
 export function addFrameNoise(sample: Latent, amount: number, rng: Rng): Latent {
-  const noise = rng.randn(sample.shape);
-  const out = new Float32Array(noise.length);
-  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
-  const scale = f32(amount);
+  // The fresh noise array becomes the result: each value is read once, then overwritten by its noised sum.
+  const out = rng.randn(sample.shape);
   const base = sample.data;
-  for (let i = 0; i < out.length; i++) {
-    const value = f32((base[i] as number) + f32((noise[i] as number) * scale));
-    const magnitude = Math.abs(value);
-    if (magnitude < 2 ** -14 || magnitude >= 65504) {
-      out[i] = roundToHalf(value);
-      continue;
-    }
-    out[i] = value;
-    const raw = bits[i] as number;
-    bits[i] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
-  }
+  const scale = f32(amount);
+  for (let i = 0; i < out.length; i++) out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
+  roundToHalfInPlace(out);
   return latent(sample.shape, out);
 }
 
-/** The generator a frame's noise is drawn from: torch's CPU generator seeded with the frame's seed (see header). */
+/**
+ * `add_noise(sample_from_cv2(image), amount).half()` in one pass: the same values as
+ * `addFrameNoise(sampleFromPixels(image), amount, rng)`, without the intermediate sample.
+ */
+export function noisedSampleFromPixels(image: RawImage<'u8'>, amount: number, rng: Rng): Latent {
+  const { width, height, channels } = image;
+  const plane = width * height;
+  const shape = [1, channels, height, width];
+  const out = rng.randn(shape);
+  const source = image.data;
+  const scale = f32(amount);
+  for (let c = 0; c < channels; c++) {
+    for (let p = 0, i = c, o = c * plane; p < plane; p++, i += channels, o++) {
+      out[o] = f32((SAMPLE_OF_BYTE[source[i] as number] as number) + f32((out[o] as number) * scale));
+    }
+  }
+  roundToHalfInPlace(out);
+  return latent(shape, out);
+}
+
+/** float32 → nearest float16 value (ties to even), in place on the float32 bits. */
+function roundToHalfInPlace(out: Float32Array): void {
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < out.length; i++) {
+    const raw = bits[i] as number;
+    // Exponent field in float16's normal range [2^-14, 65504): round the 13 low mantissa bits away.
+    const exponent = (raw >>> 23) & 0xff;
+    if (exponent >= 113 && exponent < 142) {
+      bits[i] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
+    } else {
+      out[i] = roundToHalf(out[i] as number);
+    }
+  }
+}
+
+/** The generator a frame's noise is drawn from: a fast normal generator seeded with the frame's seed (see header). */
 export function frameNoiseRng(seed: number): Rng {
-  return createTorchGenerator(generatorSeed(seed));
+  return new XoshiroNormal(generatorSeed(seed));
 }
 
 /** `sample_to_cv2`: a [1, C, H, W] sample → an 8-bit H×W×C frame, truncating like `astype(np.uint8)`. */

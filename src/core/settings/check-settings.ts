@@ -3,6 +3,7 @@
  * validates it, and gathers everything a user should know in one report. Only schema errors make a file
  * unusable; the rest are warnings and notes.
  */
+import { guidanceRefusals, refusalMessage } from '../diffusion/guidance/refused-guidance.js';
 import type { SettingsIssue } from '../errors.js';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import { displayValue } from './display-value.js';
@@ -20,9 +21,13 @@ export interface SettingsReport {
   warnings: SettingsIssue[];
   /** Settings the file sets away from their default that change nothing in this engine. */
   noEffect: SettingsIssue[];
+  /** Settings `deforum render` refuses before any model runs (guidance that needs a gradient model, …). */
+  refused: SettingsIssue[];
   notes: string[];
   unmapped: UnmappedGroup[];
   runtimeKeys: string[];
+  /** The setting names the file set itself (after import), to tell a file's choice from a default. */
+  given: string[];
   name?: string;
   description?: string;
 }
@@ -38,9 +43,11 @@ export function checkSettings(json: unknown): SettingsReport {
       ],
       warnings: [],
       noEffect: [],
+      refused: [],
       notes: [],
       unmapped: [],
       runtimeKeys: [],
+      given: [],
     };
   }
   const imported = importSettings(json as Record<string, unknown>);
@@ -50,9 +57,17 @@ export function checkSettings(json: unknown): SettingsReport {
     errors: parsed.ok ? [] : parsed.errors,
     warnings: parsed.warnings,
     noEffect: parsed.ok ? noEffectIssues(parsed.settings, imported) : [],
+    refused: parsed.ok
+      ? guidanceRefusals(parsed.settings).map((r) => ({
+          setting: r.setting,
+          message: refusalMessage(r),
+          given: r.given,
+        }))
+      : [],
     notes: imported.notes,
     unmapped: imported.unmapped,
     runtimeKeys: imported.runtimeKeys,
+    given: Object.keys(imported.settings),
   };
   if (parsed.ok) report.settings = parsed.settings;
   if (imported.name !== undefined) report.name = imported.name;

@@ -15,7 +15,7 @@ export interface NoEffectRule {
 const isAnimation = (s: DeforumSettings): boolean => s.animation_mode !== 'None';
 const STILLS_ONLY = 'only used for still batches (animation_mode None); animations ignore it as the notebook does';
 const NOTEBOOK_DISPLAY = "controls the notebook's inline display; this engine has no notebook";
-const VIDEO_CELL = "belongs to the notebook's separate ffmpeg cell; this engine encodes the frames of the run itself";
+const VIDEO_CELL = "re-encodes an earlier run in the notebook's ffmpeg cell; a render encodes its own frames";
 
 export const NO_EFFECT_SETTINGS: readonly NoEffectRule[] = [
   { setting: 'display_samples', reason: NOTEBOOK_DISPLAY },
@@ -30,18 +30,10 @@ export const NO_EFFECT_SETTINGS: readonly NoEffectRule[] = [
   { setting: 'f', reason: 'the VAE down-sampling factor is fixed by the model (8)' },
   { setting: 'near_plane', reason: 'changes only the projected depth, which the 3D warp discards (spec §10)' },
   { setting: 'far_plane', reason: 'changes only the projected depth, which the 3D warp discards (spec §10)' },
-  {
-    setting: 'skip_video_for_run_all',
-    reason: "skips the notebook's video cell; the CLI decides with its own options",
-  },
-  { setting: 'ffmpeg_mode', reason: VIDEO_CELL },
   { setting: 'ffmpeg_outdir', reason: VIDEO_CELL },
   { setting: 'ffmpeg_timestring', reason: VIDEO_CELL },
   { setting: 'ffmpeg_image_path', reason: VIDEO_CELL },
-  { setting: 'ffmpeg_mp4_path', reason: VIDEO_CELL },
-  { setting: 'ffmpeg_gif_path', reason: VIDEO_CELL },
-  { setting: 'ffmpeg_extension', reason: VIDEO_CELL },
-  { setting: 'ffmpeg_maxframes', reason: VIDEO_CELL },
+  { setting: 'ffmpeg_extension', reason: 'frames are written as PNG and encoded as they are made' },
   { setting: 'save_samples', reason: STILLS_ONLY, when: isAnimation },
   { setting: 'save_settings', reason: STILLS_ONLY, when: isAnimation },
   { setting: 'n_batch', reason: STILLS_ONLY, when: isAnimation },

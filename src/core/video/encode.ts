@@ -4,7 +4,9 @@
  * frame per image), libx264, yuv420p, crf 17, preset veryfast, `-frames:v` = the number of frames given.
  * Fixed (spec §24 item 51, F): the GIF gets a real palette (palettegen/paletteuse) instead of ffmpeg's 3-3-2
  * colour cube; the frame count comes from the caller, never from a folder listing (depth maps cannot inflate it);
- * the input decoder follows the file extension instead of being forced to PNG.
+ * the input decoder follows the file extension instead of being forced to PNG. The arguments are shared with the
+ * encoder fed while rendering (ffmpeg-arguments.ts); this one encodes frames already on disk (resume, re-encode,
+ * GIF), with an optional soundtrack.
  */
 import { access, constants, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +14,9 @@ import path from 'node:path';
 
 import ffmpeg from 'fluent-ffmpeg';
 
-import { DeforumError } from '../errors.js';
+import { gifOutputArguments, mp4OutputArguments } from './ffmpeg-arguments.js';
+import { encodeError, INSTALL_HINT, stderrTail } from './ffmpeg-process.js';
+import { checkSoundtrack } from './soundtrack.js';
 
 /** Frames 0…count−1 named by an ffmpeg `%05d` pattern inside `directory`, or an explicit ordered list of files. */
 export type FrameInput =
@@ -29,22 +33,13 @@ export interface EncodeOptions {
   fps: number;
   onProgress?: (progress: EncodeProgress) => void;
   signal?: AbortSignal;
+  /** A soundtrack muxed into the MP4 as AAC (the GIF has no sound). */
+  audio?: string;
   /** The ffmpeg binary; by default `FFMPEG_PATH` or `ffmpeg` on the PATH. */
   ffmpegPath?: string;
 }
 
 type Container = 'mp4' | 'gif';
-
-const STDERR_TAIL_LINES = 12;
-const INSTALL_HINT = 'Is ffmpeg installed? On Debian/Ubuntu: apt-get install ffmpeg (or set FFMPEG_PATH).';
-
-function encodeError(output: string, reason: string, cause?: unknown): DeforumError {
-  return new DeforumError(
-    { code: 'video_encode_failed', output, reason },
-    `Could not make the video ${output}: ${reason}`,
-    cause === undefined ? undefined : { cause },
-  );
-}
 
 /** One directory plus pattern for ffmpeg's image2 reader; a file list is linked into a temporary directory. */
 interface Sequence {
@@ -102,28 +97,13 @@ function openSequence(frames: FrameInput, output: string): Promise<Sequence> {
   return patternSequence(frames.directory, frames.pattern, frames.count, output);
 }
 
-function outputOptions(container: Container, fps: number, count: number): string[] {
+function outputOptions(container: Container, options: EncodeOptions, count: number): string[] {
   const common = ['-frames:v', String(count)];
-  if (container === 'gif') {
-    return [...common, '-vf', `fps=${fps},split[a][b];[a]palettegen[p];[b][p]paletteuse`];
-  }
+  if (container === 'gif') return [...common, ...gifOutputArguments(options.fps)];
   return [
     ...common,
-    '-c:v',
-    'libx264',
-    '-vf',
-    `fps=${fps}`,
-    '-pix_fmt',
-    'yuv420p',
-    '-crf',
-    '17',
-    '-preset',
-    'veryfast',
+    ...mp4OutputArguments({ fps: options.fps, audio: options.audio === undefined ? 'none' : 'soundtrack' }),
   ];
-}
-
-function stderrTail(stderr: string): string {
-  return stderr.trim().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
 }
 
 function runFfmpeg(container: Container, sequence: Sequence, options: EncodeOptions): Promise<void> {
@@ -133,8 +113,9 @@ function runFfmpeg(container: Container, sequence: Sequence, options: EncodeOpti
     const command = ffmpeg()
       .input(sequence.input)
       .inputOptions(['-r', String(fps), '-start_number', '0'])
-      .outputOptions(outputOptions(container, fps, total))
+      .outputOptions(outputOptions(container, options, total))
       .output(output);
+    if (container === 'mp4' && options.audio !== undefined) command.input(options.audio);
     if (options.ffmpegPath !== undefined) command.setFfmpegPath(options.ffmpegPath);
     const onAbort = (): void => {
       command.kill('SIGKILL');
@@ -182,6 +163,7 @@ async function checkBinary(ffmpegPath: string, output: string): Promise<void> {
 async function encode(container: Container, options: EncodeOptions): Promise<void> {
   if (!(options.fps > 0)) throw encodeError(options.output, `fps must be positive, got ${options.fps}.`);
   if (options.ffmpegPath !== undefined) await checkBinary(options.ffmpegPath, options.output);
+  if (container === 'mp4' && options.audio !== undefined) await checkSoundtrack(options.audio, options.ffmpegPath);
   const sequence = await openSequence(options.frames, options.output);
   if (sequence.count === 0) {
     await sequence.dispose();

@@ -184,7 +184,8 @@ describe('renderAnimation', () => {
   });
 
   it.each([
-    ['bit_depth_output', { bit_depth_output: 16 }],
+    ['bit_depth_output', { bit_depth_output: 32 }],
+    ['color_force_grayscale', { bit_depth_output: 16, color_force_grayscale: true }],
     ['use_mask', { use_mask: true }],
     ['hybrid_motion', { hybrid_motion: 'Optical Flow' }],
     ['animation_mode', { animation_mode: 'Video Input' }],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { fma32 } from '../../../src/core/diffusion/avx-mathfun.js';
-import { createTorchGenerator } from '../../../src/core/diffusion/torch-generator.js';
+import { createTorchGenerator, TorchGenerator } from '../../../src/core/diffusion/torch-generator.js';
 
 describe('TorchGenerator', () => {
   it('torch.manual_seed(42); torch.randn(4) (scalar path) gives torch’s documented values', () => {
@@ -36,6 +36,19 @@ describe('TorchGenerator', () => {
     const first = a.randn([32]);
     expect(b.randn([32])).toEqual(first);
     expect(a.randn([32])).not.toEqual(first);
+  });
+});
+
+describe('TorchGenerator.skipRandn', () => {
+  it.each([3, 15, 16, 17, 624, 1250, 16384])('skipping %i values leaves the stream where randn would', (count) => {
+    const skipped = new TorchGenerator(7);
+    skipped.randn([5]);
+    skipped.skipRandn([count]);
+    const drawn = new TorchGenerator(7);
+    drawn.randn([5]);
+    drawn.randn([count]);
+    expect(Array.from(skipped.randn([40]))).toEqual(Array.from(drawn.randn([40])));
+    expect(Array.from(skipped.randn([3]))).toEqual(Array.from(drawn.randn([3])));
   });
 });
 

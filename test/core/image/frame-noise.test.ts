@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 
 import { createTorchGenerator } from '../../../src/core/diffusion/torch-generator.js';
 import { latent } from '../../../src/core/diffusion/tensor.js';
-import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../../../src/core/image/frame-noise.js';
+import { XoshiroNormal } from '../../../src/core/diffusion/xoshiro-normal.js';
+import {
+  addFrameNoise,
+  frameNoiseRng,
+  noisedSampleFromPixels,
+  sampleFromPixels,
+  sampleToPixels,
+} from '../../../src/core/image/frame-noise.js';
 import { rawImageFrom } from '../../../src/core/image/raw-image.js';
 
 const pixel = (...rgb: number[]) => rawImageFrom('u8', 1, 1, 3, Uint8Array.from(rgb));
@@ -55,8 +62,20 @@ describe('addFrameNoise', () => {
     });
   });
 
-  it('frameNoiseRng seeds torch’s generator with the frame seed reduced modulo 2^32', () => {
-    expect(frameNoiseRng(2 ** 32 + 5).randn([20])).toEqual(createTorchGenerator(5).randn([20]));
-    expect(frameNoiseRng(42).randn([20])).toEqual(createTorchGenerator(42).randn([20]));
+  it('frameNoiseRng seeds the fast normal generator with the frame seed reduced modulo 2^32', () => {
+    expect(frameNoiseRng(2 ** 32 + 5).randn([20])).toEqual(new XoshiroNormal(5).randn([20]));
+    expect(frameNoiseRng(42).randn([20])).toEqual(new XoshiroNormal(42).randn([20]));
+    expect(frameNoiseRng(42).randn([20])).not.toEqual(frameNoiseRng(43).randn([20]));
+  });
+
+  it('noisedSampleFromPixels equals addFrameNoise(sampleFromPixels(·)) with the same stream', () => {
+    const bytes = Uint8Array.from({ length: 7 * 5 * 3 }, (_, i) => (i * 37) % 256);
+    const image = rawImageFrom('u8', 7, 5, 3, bytes);
+    for (const amount of [0, 0.02, 0.5, 3]) {
+      const twoPass = addFrameNoise(sampleFromPixels(image), amount, frameNoiseRng(9));
+      const onePass = noisedSampleFromPixels(image, amount, frameNoiseRng(9));
+      expect(onePass.shape).toEqual(twoPass.shape);
+      expect(Array.from(onePass.data)).toEqual(Array.from(twoPass.data));
+    }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isDeforumError } from '../../../src/core/errors.js';
 import { applyContrast, type ContrastImage } from '../../../src/core/image/contrast.js';
+import { loadOpenCv, withMats } from '../../../src/core/image/opencv.js';
 import { rawImageFrom } from '../../../src/core/image/raw-image.js';
 import { unsharpMask, type UnsharpMaskParams } from '../../../src/core/image/unsharp-mask.js';
 
@@ -66,5 +67,56 @@ describe('unsharpMask', () => {
     expect(out.data[8 * 3 + 6]).toBe(plain.data[8 * 3 + 6]);
     expect(out.data[3]).toBe(100);
     expect(plain.data[3]).not.toBe(100);
+  });
+});
+
+/** The previous implementation: opencv.js's own GaussianBlur on a CV_64F Mat, then the sharpening per value. */
+async function unsharpThroughOpenCv(image: ContrastImage, params: UnsharpMaskParams): Promise<Uint8Array> {
+  const { cv } = await loadOpenCv();
+  const types = { 1: cv.CV_64FC1, 3: cv.CV_64FC3, 4: cv.CV_64FC4 } as const;
+  const size = params.kernel <= 0 ? Math.round(params.sigma * 8 + 1) | 1 : params.kernel;
+  const out = new Uint8Array(image.data.length);
+  withMats((track) => {
+    const src = track(new cv.Mat(image.height, image.width, types[image.channels]));
+    src.data64F.set(image.data);
+    const blurred = track(new cv.Mat());
+    cv.GaussianBlur(src, blurred, new cv.Size(size, size), params.sigma, params.sigma, cv.BORDER_REFLECT_101);
+    const blur = blurred.data64F;
+    for (let i = 0; i < out.length; i++) {
+      const original = image.data[i] as number;
+      const low = blur[i] as number;
+      const kept = params.threshold > 0 && Math.abs(original - low) < params.threshold;
+      const value = kept ? original : (params.amount + 1) * original - params.amount * low;
+      const floor = Math.floor(value);
+      const diff = value - floor;
+      const even = diff < 0.5 ? floor : diff > 0.5 ? floor + 1 : floor % 2 === 0 ? floor : floor + 1;
+      out[i] = value <= 0 ? 0 : value >= 255 ? 255 : even;
+    }
+  });
+  return out;
+}
+
+describe('unsharpMask against the per-value JavaScript sharpening', () => {
+  it.each([
+    { w: 64, h: 48, c: 3 as const, kernel: 5, sigma: 1, amount: 0.2, threshold: 0, contrast: 1 },
+    { w: 37, h: 29, c: 3 as const, kernel: 5, sigma: 1, amount: 0.2, threshold: 0, contrast: 1.3 },
+    { w: 33, h: 17, c: 1 as const, kernel: 3, sigma: 0.8, amount: 1.5, threshold: 0, contrast: 0.9 },
+    { w: 20, h: 21, c: 4 as const, kernel: 7, sigma: 2.5, amount: 0.7, threshold: 4, contrast: 1.1 },
+    { w: 9, h: 6, c: 3 as const, kernel: 9, sigma: 1.7, amount: 3, threshold: 0, contrast: 1 },
+    { w: 40, h: 40, c: 3 as const, kernel: 0, sigma: 1.2, amount: 0.5, threshold: 0, contrast: 1 },
+    { w: 3, h: 2, c: 1 as const, kernel: 5, sigma: 1, amount: 0.2, threshold: 0, contrast: 1 },
+    { w: 1, h: 1, c: 3 as const, kernel: 5, sigma: 1, amount: 0.2, threshold: 0, contrast: 1 },
+    // Exact halves: in flat areas the blur equals the pixel, and 1.5 × an odd value ends in .5.
+    { w: 32, h: 32, c: 3 as const, kernel: 5, sigma: 1, amount: 0, threshold: 0, contrast: 1.5 },
+    { w: 32, h: 32, c: 3 as const, kernel: 5, sigma: 1, amount: -1, threshold: 0, contrast: 2.5 },
+  ])('$w×$h×$c kernel $kernel sigma $sigma: bit-identical', async ({ w, h, c, contrast, ...params }) => {
+    let state = 12345 + w * 7 + h;
+    const bytes = Uint8Array.from({ length: w * h * c }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 24;
+    });
+    const input = applyContrast(rawImageFrom('u8', w, h, c, bytes), contrast);
+    const ours = await unsharpMask(input, params);
+    expect(Array.from(ours.data)).toEqual(Array.from(await unsharpThroughOpenCv(input, params)));
   });
 });

@@ -12,6 +12,9 @@ import { DeforumError } from '../../errors.js';
 import { createRawImage, type RawImage } from '../../image/raw-image.js';
 import type { MaskPlane } from '../../image/mask.js';
 import { guidedDenoiser, guidedEpsPredictor, type GuidanceOptions, type ModelFn } from '../denoiser.js';
+import { conditionedDenoiser } from '../guidance/conditioned-denoiser.js';
+import { frameConditioning } from '../guidance/frame-conditioning.js';
+import type { RenderGuidance } from '../guidance/guidance-settings.js';
 import type { UNet } from '../models/unet.js';
 import {
   ddimSchedule,
@@ -41,11 +44,15 @@ export interface FrameSettings extends ThresholdSettings {
   chunkedPrompts: boolean;
   /** `use_mask`: the latent mask at (W/8)×(H/8) from `prepareMask`; null when off. */
   latentMask: MaskPlane | null;
+  /** Conditional guidance (spec §18), k-samplers only; absent or all scales 0: off. */
+  guidance?: RenderGuidance | undefined;
 }
 
 export interface FrameRequest {
   prompt: string;
   negativePrompt: string;
+  /** Interpolation: both embeddings moved linearly towards this pair's by `weight` (spec §13, item 52 B: linear). */
+  promptBlend?: { prompt: string; negativePrompt: string; weight: number } | undefined;
   sampler: SamplerName;
   steps: number;
   scale: number;
@@ -86,15 +93,36 @@ export async function generateFrame(
     if (tokens.truncatedAt !== undefined) warnings.push(`${which}: ${tokens.truncatedAt}`);
     return components.textEncoder.encode(tokens);
   };
-  const cond = await embed(request.prompt, 'prompt');
+  const blend = request.promptBlend;
+  const conditioning = async (text: string, towards: string | undefined, which: string): Promise<Latent> => {
+    const from = await embed(text, which);
+    return blend === undefined || towards === undefined
+      ? from
+      : lerpLatent(from, await embed(towards, which), blend.weight);
+  };
+  const cond = await conditioning(request.prompt, blend?.prompt, 'prompt');
   // The original drops the unconditional embedding at scale 1; the denoiser then makes one conditional call.
-  const uncond = request.scale === 1 ? cond : await embed(request.negativePrompt, 'negative prompt');
+  const uncond =
+    request.scale === 1 ? cond : await conditioning(request.negativePrompt, blend?.negativePrompt, 'negative prompt');
 
   const strength = init === undefined ? settings.strengthWithoutInit : init.strength;
   const tEnc = img2imgStepCount(strength, steps);
   const sigmas = truncateSigmas(schedule.discrete.getSigmas(steps), tEnc);
   const shape = [1, 4, request.height / 8, request.width / 8];
   const initLatent = init === undefined ? null : await components.vaeEncoder.encode(init.sample, rng);
+  // After the init's encode and before the callback's draw, as generate() prepares its losses (guidance/).
+  const conditioningHook =
+    settings.guidance === undefined
+      ? null
+      : await frameConditioning(settings.guidance, {
+          sigmas,
+          fullSigmas: schedule.discrete.getSigmas(steps),
+          width: request.width,
+          height: request.height,
+          condUncondSync: settings.cond_uncond_sync,
+          sampler: samplerName,
+          encode: (sample) => components.vaeEncoder.encode(sample, rng),
+        });
   if (settings.latentMask !== null && initLatent === null) {
     throw new DeforumError(
       { code: 'settings_invalid', issues: [{ setting: 'use_mask', message: 'use_mask needs an init image' }] },
@@ -132,7 +160,10 @@ export async function generateFrame(
     const sigma0 = Math.fround(sigmas[0] ?? 0);
     const noise = rng.randn(shape);
     const start = noise.map((n, i) => (initLatent?.data[i] ?? 0) + Math.fround(n * sigma0));
-    const denoise = guidedDenoiser(schedule.discrete, guidance);
+    const denoise =
+      conditioningHook === null
+        ? guidedDenoiser(schedule.discrete, guidance)
+        : conditionedDenoiser(schedule.discrete, guidance, conditioningHook);
     final = await entry.sample(latent(shape, start), sigmas, { denoise, rng, onStep, steps, ...signal });
   } else {
     const eta = samplerName === 'ddim' ? settings.ddim_eta : 0;
@@ -151,6 +182,28 @@ export async function generateFrame(
   request.signal?.throwIfAborted();
   const sample = await components.vaeDecoder.decode(final);
   return { latent: final, sample, warnings };
+}
+
+/**
+ * `c_k + (c_{k+1} − c_k)·t` in float32, the interpolation the notebook applies to text embeddings. Two prompts of
+ * different chunk counts (chunked prompts only) cannot be blended.
+ */
+function lerpLatent(from: Latent, to: Latent, weight: number): Latent {
+  if (from.data.length !== to.data.length) {
+    throw new DeforumError(
+      {
+        code: 'frame_request_invalid',
+        field: 'promptBlend',
+        expected: `[${from.shape.join(', ')}]`,
+        got: `[${to.shape.join(', ')}]`,
+      },
+      'Interpolation blends two prompt embeddings of one length; with chunked prompts keep both prompts within the ' +
+        'same number of 75-token chunks.',
+    );
+  }
+  const t = Math.fround(weight);
+  const data = from.data.map((a, i) => Math.fround(a + Math.fround(Math.fround((to.data[i] ?? 0) - a) * t)));
+  return latent(from.shape, data);
 }
 
 /** The UNet as the denoiser's model function: every batch element shares one timestep in these samplers. */

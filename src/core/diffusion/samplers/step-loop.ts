@@ -73,7 +73,11 @@ async function loop(
     ctx.signal?.throwIfAborted();
     const sigma = sigmas[i] ?? 0;
     const next = sigmas[i + 1] ?? 0;
-    if (churnDraw) ctx.rng.randn(x.shape);
+    // Drawn and discarded: only the stream's position matters, so a generator that can skip does.
+    if (churnDraw) {
+      if (ctx.rng.skipRandn) ctx.rng.skipRandn(x.shape);
+      else ctx.rng.randn(x.shape);
+    }
     const denoised = await ctx.denoise(x, sigma);
     const report = (): void => ctx.onStep?.({ step: i, total, sigma, x, denoised });
     await step({ i, sigma, next, x, denoised, report });

@@ -11,7 +11,6 @@ import { createSessionHost } from '../../../../src/core/diffusion/onnx/session.j
 import { loadComponents, type Components } from '../../../../src/core/diffusion/pipeline/components.js';
 import {
   createDiffusionGenerator,
-  fixedFrameMask,
   type DiffusionGeneratorOptions,
 } from '../../../../src/core/diffusion/pipeline/diffusion-generator.js';
 import { SAMPLERS, type SamplerName } from '../../../../src/core/diffusion/samplers/index.js';
@@ -50,7 +49,6 @@ const options: DiffusionGeneratorOptions = {
   strengthWithoutInit: 0,
   chunkedPrompts: false,
   initNoise: null,
-  mask: null,
 };
 
 const base: GenerateRequest = {
@@ -193,19 +191,34 @@ describe('createDiffusionGenerator', () => {
     const c = await components('sd1');
     const request = img2img(0.25);
     const free = await createDiffusionGenerator(c, options)(request);
+    const generate = createDiffusionGenerator(c, options);
     const masked = (value: number, overlay: boolean) =>
-      createDiffusionGenerator(c, {
-        ...options,
-        mask: fixedFrameMask(plane(8, 8, value), overlay ? { mask: plane(64, 64, value), blur: 0 } : null),
-      })(request);
+      generate({
+        ...request,
+        mask: {
+          latent: plane(8, 8, value),
+          overlay: overlay ? { mask: plane(64, 64, value), original: 'init' } : null,
+        },
+      });
     expect(maxDifference((await masked(0, false)).sample, free.sample)).toBe(0);
     expect(maxDifference((await masked(1, false)).sample, free.sample)).toBeGreaterThan(1e-2);
     expect(maxDifference((await masked(1, true)).sample, initSample)).toBe(0);
     await expect(
-      masked(1, false).then(() =>
-        createDiffusionGenerator(c, { ...options, mask: fixedFrameMask(plane(8, 8, 1), null) })(base),
-      ),
+      masked(1, false).then(() => generate({ ...base, mask: { latent: plane(8, 8, 1), overlay: null } })),
     ).rejects.toThrow(/use_mask/);
+  });
+
+  it('promptBlend moves the conditioning: weight 0 gives the request prompts, 1 the blended-in pair', async () => {
+    const generate = createDiffusionGenerator(await components('sd1'), options);
+    const other = { prompt: 'a portrait by Artgerm', negativePrompt: 'blur' };
+    const from = await generate(base);
+    const to = await generate({ ...base, ...other });
+    const blended = (weight: number) => generate({ ...base, promptBlend: { ...other, weight } });
+    expect(maxDifference((await blended(0)).sample, from.sample)).toBe(0);
+    expect(maxDifference((await blended(1)).sample, to.sample)).toBe(0);
+    const half = (await blended(0.5)).sample;
+    expect(maxDifference(half, from.sample)).toBeGreaterThan(0);
+    expect(maxDifference(half, to.sample)).toBeGreaterThan(0);
   });
 
   it('init_noise applies to frame 0 (loaded from a file), not to later frames', async () => {

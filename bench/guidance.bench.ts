@@ -1,0 +1,113 @@
+/**
+ * Conditional guidance overhead (issue 9): CPU time of linear-decode guidance per guided step at 512² (latent
+ * 1×4×64×64) with every closed-form loss on (blue, mean, exposure, var, init_mse, colormatch with 4 colours),
+ * against the same Euler step without guidance, in the same process, over an instant model (x0 = 0.9·x), so
+ * only our work is timed. The overhead is reported as a fraction of the timing denoiser's 10.5 ms UNet call
+ * (SD 1.5, 512², H100; models/timing-stand-in.ts), the issue's target being under 5 %. Also the per-frame
+ * palette (k-means, 10 initialisations) over a 512² palette image's 64×64 latent decode.
+ * Prints one JSON object with the figures as its last line.
+ */
+import { conditionedDenoiser } from '../src/core/diffusion/guidance/conditioned-denoiser.js';
+import { colorMatchLoss } from '../src/core/diffusion/guidance/color-match-loss.js';
+import { createConditioningHook } from '../src/core/diffusion/guidance/conditioning-hook.js';
+import { gradientClamp } from '../src/core/diffusion/guidance/grad-threshold.js';
+import { kmeansPalette } from '../src/core/diffusion/guidance/kmeans.js';
+import { linearDecode, linearDecoder } from '../src/core/diffusion/guidance/linear-decoder.js';
+import { blueLoss, exposureLoss, initMseLoss, meanLoss, varLoss } from '../src/core/diffusion/guidance/pixel-losses.js';
+import { guidedDenoiser, type GuidanceOptions } from '../src/core/diffusion/denoiser.js';
+import { H100_SD15_COSTS } from '../src/core/diffusion/models/timing-stand-in.js';
+import { alphasCumprod, discreteSchedule, makeBetas, SD_SCHEDULE } from '../src/core/diffusion/noise-schedule.js';
+import type { Rng } from '../src/core/diffusion/rng.js';
+import { SAMPLERS } from '../src/core/diffusion/samplers/index.js';
+import type { Latent } from '../src/core/diffusion/tensor.js';
+
+const SHAPE = [1, 4, 64, 64];
+const COUNT = 4 * 64 * 64;
+const STEPS = 25;
+const ROUNDS = 8;
+const ac = alphasCumprod(makeBetas(SD_SCHEDULE));
+const schedule = discreteSchedule(ac);
+const sigmas = schedule.getSigmas(STEPS);
+
+const noise = new Float32Array(COUNT).map((_, i) => Math.sin(i * 1.7));
+const rng: Rng = { randn: () => noise };
+const context: Latent = { shape: [1, 1], data: new Float32Array(1) };
+const options: GuidanceOptions = {
+  // eps = 0.1·x_in: instant, deterministic.
+  model: (x) => Promise.resolve({ shape: x.shape, data: x.data.map((v) => 0.1 * v) }),
+  parameterization: 'eps',
+  cond: context,
+  uncond: context,
+  scale: 7,
+  batchCondUncond: true,
+};
+
+const paletteLatent = { shape: SHAPE, data: Float32Array.from({ length: COUNT }, (_, i) => Math.cos(i * 0.37) * 1.2) };
+function paletteNow() {
+  const rgb = linearDecode(paletteLatent).data;
+  const pixels = new Float64Array(rgb.length);
+  for (let p = 0; p < 4096; p++) for (let c = 0; c < 3; c++) pixels[3 * p + c] = rgb[c * 4096 + p] ?? 0;
+  return kmeansPalette(pixels, 4);
+}
+
+const losses = [
+  { loss: blueLoss, scale: 1 },
+  { loss: meanLoss, scale: 1 },
+  { loss: exposureLoss(0.5), scale: 1 },
+  { loss: varLoss, scale: 1 },
+  { loss: initMseLoss(linearDecode({ shape: SHAPE, data: noise })), scale: 1 },
+  { loss: colorMatchLoss(paletteNow(), 0), scale: 1 },
+];
+const hook = createConditioningHook({
+  target: 'combined',
+  appliesAt: () => true,
+  losses,
+  decoder: linearDecoder,
+  clamp: gradientClamp(
+    { grad_threshold_type: 'dynamic', clamp_grad_threshold: 0.2, clamp_start: 0.2, clamp_stop: 0.01 },
+    sigmas,
+  ),
+  wrt: { kind: 'x0_pred' },
+});
+
+async function msPerStep(guided: boolean): Promise<number> {
+  const denoise = guided ? conditionedDenoiser(schedule, options, hook) : guidedDenoiser(schedule, options);
+  const run = () => SAMPLERS.euler.sample({ shape: SHAPE, data: noise.map((v) => v * 14.6) }, sigmas, { denoise, rng });
+  await run();
+  const times: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = performance.now();
+    await run();
+    times.push((performance.now() - start) / STEPS);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? NaN;
+}
+
+const plain = await msPerStep(false);
+const guided = await msPerStep(true);
+paletteNow();
+const paletteStart = performance.now();
+for (let r = 0; r < 3; r++) paletteNow();
+const paletteMs = (performance.now() - paletteStart) / 3;
+const overhead = guided - plain;
+const unetMs = H100_SD15_COSTS.unetCallMs;
+
+process.stdout.write(`euler step without guidance: ${plain.toFixed(3)} ms (CPU, instant model)\n`);
+process.stdout.write(`euler step with all closed-form losses: ${guided.toFixed(3)} ms\n`);
+process.stdout.write(
+  `guidance overhead per guided step: ${overhead.toFixed(3)} ms = ${((100 * overhead) / unetMs).toFixed(1)} % of a ${unetMs} ms UNet call\n`,
+);
+process.stdout.write(`palette (k-means, 4 colours, 4096 pixels, 10 inits): ${paletteMs.toFixed(1)} ms per frame\n`);
+console.log(
+  JSON.stringify({
+    latent: SHAPE,
+    losses: losses.map((l) => l.loss.setting),
+    step_ms_without_guidance: Number(plain.toFixed(4)),
+    step_ms_with_guidance: Number(guided.toFixed(4)),
+    guidance_overhead_ms_per_step: Number(overhead.toFixed(4)),
+    guided_vs_plain_step_ratio: Number((guided / plain).toFixed(2)),
+    unet_call_ms: unetMs,
+    guidance_overhead_fraction: Number((overhead / unetMs).toFixed(4)),
+    palette_ms_per_frame: Number(paletteMs.toFixed(2)),
+  }),
+);
