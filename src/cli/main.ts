@@ -11,6 +11,7 @@ import { registerRenderCommand } from './commands/render.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { registerSettingsCommand } from './commands/settings.js';
 import { registerSubmitCommand } from './commands/submit.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command('deforum')
   .description('Render Deforum Stable Diffusion animations and work with Deforum settings files')
@@ -24,6 +25,7 @@ registerRenderCommand(program);
 registerModelsCommand(program);
 registerSubmitCommand(program);
 registerJobsCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -113,7 +113,10 @@ async function readInits(settings: DeforumSettings, initPath: string | undefined
 }
 
 /** The mask image with its alpha: `--mask`/`mask_file`, or the init's for `use_alpha_as_mask`; null without use_mask. */
-async function readMask(settings: DeforumSettings, options: ModeOptions): Promise<RawImage<'u8'> | null> {
+export async function readMask(
+  settings: DeforumSettings,
+  options: Pick<ModeOptions, 'initPath' | 'mask'>,
+): Promise<RawImage<'u8'> | null> {
   if (!settings.use_mask || (settings.animation_mode === 'Video Input' && settings.use_mask_video)) return null;
   if (settings.use_alpha_as_mask) {
     if (options.initPath === undefined || settings.animation_mode === 'Video Input') {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FrameSource } from '../core/animation/frame-source.js';
 import { decodeImage } from '../core/image/codec.js';
 import type { DeforumSettings } from '../core/settings/schema.js';
-import { extractedFrameName, extractFrames } from '../core/video/extract-frames.js';
+import { countExtractedFrames, extractedFrameName, extractFrames } from '../core/video/extract-frames.js';
 import { usageError } from './cli-arguments.js';
 
 export interface VideoFramesOptions {
@@ -28,10 +28,41 @@ export async function extractedFrames(settings: DeforumSettings, options: VideoF
     overwrite: settings.overwrite_extracted_frames,
     ...(options.signal && { signal: options.signal }),
   });
+  return folderSource(options.framesDir, frameCount, options.maxFrames);
+}
+
+/** The first `maxFrames` of a folder's `count` extracted frames, decoded when the loop asks. */
+function folderSource(framesDir: string, count: number, maxFrames: number | undefined): FrameSource {
   return {
-    count: Math.min(frameCount, options.maxFrames ?? frameCount),
-    read: (index) => decodeImage(path.join(options.framesDir, extractedFrameName(index + 1))),
+    count: Math.min(count, maxFrames ?? count),
+    read: (index) => decodeImage(path.join(framesDir, extractedFrameName(index + 1))),
   };
+}
+
+/**
+ * Hybrid video's frames (spec §12): `video_init_path` (or `--video`) extracted into `<out>/inputframes` with
+ * `hybrid_generate_inputframes`, otherwise the frames an earlier run left there. Their count is the run's
+ * max_frames (item 28, B); an empty folder is a usage error instead of the original's 0-frame crash.
+ */
+export async function hybridFrames(
+  settings: DeforumSettings,
+  out: string,
+  options: { video?: string | undefined; maxFrames?: number | undefined },
+): Promise<FrameSource> {
+  const framesDir = path.join(out, 'inputframes');
+  if (settings.hybrid_generate_inputframes) {
+    const videoPath = options.video ?? localVideoPath('video_init_path', settings.video_init_path);
+    return extractedFrames(settings, { videoPath, framesDir, maxFrames: options.maxFrames });
+  }
+  const count = await countExtractedFrames(framesDir);
+  if (count === 0) {
+    throw usageError(
+      'hybrid_generate_inputframes',
+      `hybrid video takes its frames from ${framesDir}, which holds none; set hybrid_generate_inputframes to true ` +
+        'to extract video_init_path there',
+    );
+  }
+  return folderSource(framesDir, count, options.maxFrames);
 }
 
 /** A video setting's path when it names a file here; a URL is refused (nothing is downloaded). */

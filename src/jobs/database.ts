@@ -1,8 +1,13 @@
 /**
  * Opens the fleet's database: a Prisma client over the `@prisma/adapter-pg` driver adapter. Only the store
  * modules of src/jobs use the client (style.md B1); composition roots open it with their DATABASE_URL.
+ *
+ * The adapter runs on a `pg` pool that this module makes and remembers, so the few hot statements of the worker
+ * loop (the claim, heartbeat, completion: job-leases.ts) can run on the same connections as named prepared
+ * statements, without Prisma's per-query overhead. Everything else goes through Prisma.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
 export type JobDatabase = PrismaClient;
@@ -10,8 +15,23 @@ export type JobDatabase = PrismaClient;
 /** The machine's documented server; DATABASE_URL overrides it. */
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 
+const pools = new WeakMap<JobDatabase, pg.Pool>();
+
 export function openJobDatabase(url: string, options: { poolSize?: number } = {}): JobDatabase {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }) });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // $disconnect ends the pool (and its idle clients' errors stay handled until then).
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The `pg` pool under a client made by openJobDatabase, while it is open; undefined for any other client (then
+ * callers use Prisma's raw queries with the same SQL).
+ */
+export function driverPool(db: JobDatabase): pg.Pool | undefined {
+  const pool = pools.get(db);
+  return pool === undefined || pool.ending || pool.ended ? undefined : pool;
 }
 
 /** Interactive transactions wait for a pooled connection under load (200 racing submits) instead of failing. */

@@ -12,10 +12,14 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Deletes every key under `jobs/<jobId>/`. */
   deleteJob(jobId: string): Promise<void>;
+  /** Deletes a job's checkpointed frames or checkpoints (`jobs/<jobId>/frames/`, `.../checkpoints/`): retention. */
+  deleteJobFolder(jobId: string, folder: JobFolder): Promise<void>;
 }
 
+export type JobFolder = 'frames' | 'checkpoints';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const KEY = /^jobs\/[0-9a-f-]{36}\/(?:[a-z]+(?:\/\d{5}\.[a-z]+|\.[a-z0-9]+)?)$/;
+const KEY = /^jobs\/[0-9a-f-]{36}\/(?:[a-z]+(?:\/\d{5}(?:-a\d{1,6})?\.[a-z]+|\.[a-z0-9]+)?)$/;
 
 export type JobFileKind = 'init' | 'mask' | 'video' | 'audio' | 'settings' | 'result';
 
@@ -24,12 +28,28 @@ export function jobFileKey(jobId: string, kind: JobFileKind, extension: string):
   return checkKey(`jobs/${checkJobId(jobId)}/${kind}.${extension}`);
 }
 
-/** `jobs/<id>/frames/00012.png`: one checkpointed frame. */
-export function frameKey(jobId: string, frameIndex: number): string {
+/**
+ * `jobs/<id>/frames/00012-a3.png`: frame 12 as attempt 3 rendered it. The attempt is part of the key so a worker
+ * that lost its lease (and writes its file before its fenced database write is refused) never overwrites a file
+ * that the job's current attempt recorded: job_frames names the one file of each frame that counts.
+ */
+export function frameKey(jobId: string, frameIndex: number, attempt: number): string {
+  return checkKey(`jobs/${checkJobId(jobId)}/frames/${attemptFileName(frameIndex, attempt)}.png`);
+}
+
+/** `jobs/<id>/checkpoints/00012-a3.bin`: the render loop's state after frame 12 of attempt 3. */
+export function checkpointKey(jobId: string, frameIndex: number, attempt: number): string {
+  return checkKey(`jobs/${checkJobId(jobId)}/checkpoints/${attemptFileName(frameIndex, attempt)}.bin`);
+}
+
+function attemptFileName(frameIndex: number, attempt: number): string {
   if (!Number.isSafeInteger(frameIndex) || frameIndex < 0 || frameIndex > 99_999) {
     throw new RangeError(`frame index ${String(frameIndex)} is outside 0..99999`);
   }
-  return checkKey(`jobs/${checkJobId(jobId)}/frames/${String(frameIndex).padStart(5, '0')}.png`);
+  if (!Number.isSafeInteger(attempt) || attempt < 1 || attempt > 999_999) {
+    throw new RangeError(`attempt ${String(attempt)} is outside 1..999999`);
+  }
+  return `${String(frameIndex).padStart(5, '0')}-a${attempt}`;
 }
 
 export class LocalStorage implements Storage {
@@ -58,6 +78,10 @@ export class LocalStorage implements Storage {
 
   async deleteJob(jobId: string): Promise<void> {
     await rm(path.join(this.root, 'jobs', checkJobId(jobId)), { recursive: true, force: true });
+  }
+
+  async deleteJobFolder(jobId: string, folder: JobFolder): Promise<void> {
+    await rm(path.join(this.root, 'jobs', checkJobId(jobId), folder), { recursive: true, force: true });
   }
 
   private pathOf(key: string): string {

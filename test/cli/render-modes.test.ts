@@ -112,4 +112,30 @@ describe('deforum render (other modes, tiny models)', () => {
     expect(run.stderr).toMatch(/Cannot extract frames from the video \/no\/such\/clip.mp4/);
     expect(run.stderr).not.toMatch(STACK_TRACE);
   });
+
+  it('2D hybrid video: extracts inputframes, renders one frame per video frame, saves hybrid extra frames', async () => {
+    const models = writeTinyExport(freshDir());
+    const file = settingsFile({
+      animation_mode: '2D',
+      max_frames: 50,
+      hybrid_generate_inputframes: true,
+      hybrid_motion: 'Optical Flow',
+      hybrid_flow_method: 'Farneback',
+      hybrid_composite: true,
+      hybrid_comp_mask_type: 'Difference',
+      hybrid_comp_save_extra_frames: true,
+      extract_nth_frame: 2,
+    });
+    const out = freshDir();
+    const run = runDeforum(['render', file, '--models', models, '--video', tinyVideo(), '--out', out]);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(out, 'inputframes')).sort()).toEqual(['00001.jpg', '00002.jpg']);
+    expect(videoFrames(out)).toHaveLength(2);
+    expect(readdirSync(path.join(out, 'hybridframes')).sort()).toEqual([
+      'comp00001.jpg',
+      'mask00001.jpg',
+      'prev00001.jpg',
+    ]);
+  });
 });

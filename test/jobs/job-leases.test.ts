@@ -83,6 +83,37 @@ describe('claim', () => {
     expect(await leases.claim({ workerId: 'other', models: ['sdxl'] })).toBeNull();
     expect((await leases.claim({ workerId: 'gpu', models: ['sdxl', 'sd15'] }))?.job.id).toBe(urgent.id);
   });
+
+  test('job_user_queue, which the claim reads, matches the jobs table after claims, failures, cancels and deletes', async () => {
+    await clear();
+    const { jobs, leases } = stores(db().prisma);
+    for (let i = 0; i < 12; i++) {
+      await jobs.enqueue({ userId: `user${i % 3}`, settings: smallSettings(), model: 'm' });
+    }
+    const a = defined(await leases.claim({ workerId: 'A', models: ['m'] }), 'a claimed job');
+    const b = defined(await leases.claim({ workerId: 'B', models: ['m'] }), 'a claimed job');
+    const c = defined(await leases.claim({ workerId: 'C', models: ['m'] }), 'a claimed job');
+    // Fair share: three users, one job each.
+    expect(new Set([a, b, c].map((x) => x.job.userId)).size).toBe(3);
+    await leases.complete(a.lease, 'jobs/a/result.mp4');
+    await leases.fail(b.lease, { code: 'x', message: 'retry' }, { retryable: true });
+    await leases.release(c.lease);
+    const queued = defined(
+      (await jobs.listJobs({ userId: 'user1' })).find((j) => j.state.status === 'queued'),
+      'a job',
+    );
+    await jobs.cancel(queued.id, { userId: 'user1' });
+    await db().query(
+      `DELETE FROM jobs WHERE id = (SELECT id FROM jobs WHERE user_id = 'user2' AND state = 'queued' AND claimed_at IS NULL LIMIT 1)`,
+    );
+    const mismatches = await db().query(`
+      SELECT coalesce(q.user_id, j.user_id) AS user_id FROM job_user_queue q
+        FULL JOIN (SELECT user_id, count(*) FILTER (WHERE state = 'queued')::int AS queued,
+                          count(*) FILTER (WHERE state = 'running')::int AS running, max(claimed_at) AS served_at
+                     FROM jobs GROUP BY user_id) j ON j.user_id = q.user_id
+       WHERE (q.queued, q.running, q.served_at) IS DISTINCT FROM (j.queued, j.running, j.served_at)`);
+    expect(mismatches).toEqual([]);
+  });
 });
 
 describe('leases and fencing', () => {

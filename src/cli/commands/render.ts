@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { motionPreview, motionPreviewSettings } from '../../core/animation/motion-preview.js';
 import { renderAnimation } from '../../core/animation/render-loop.js';
-import { checkRenderable, checkSupported } from '../../core/animation/render-support.js';
+import { readSized, type FrameSource } from '../../core/animation/frame-source.js';
+import { checkRenderable, checkSupported, isHybridActive } from '../../core/animation/render-support.js';
 import { checkResumeSettings } from '../../core/animation/resume-settings.js';
 import { resolveSeed } from '../../core/animation/seeds.js';
 import { DEVICE_NAMES, type DeviceName } from '../../core/diffusion/onnx/providers.js';
@@ -25,10 +26,11 @@ import { checkpointPath, writeCheckpointFile } from '../checkpoint-file.js';
 import { usageError, wholeNumberOption } from '../cli-arguments.js';
 import { loadFrameGenerator } from '../load-frame-generator.js';
 import { loadSettingsFile } from '../load-settings.js';
-import { renderOtherMode } from '../render-modes.js';
+import { readMask, renderOtherMode } from '../render-modes.js';
 import { findStoppedRun, resumePointOf, type ResumePoint, type StoppedRun } from '../resume-run.js';
 import { finishRunVideo, startRunVideo } from '../run-video.js';
 import { timestringNow } from '../timestring.js';
+import { hybridFrames } from '../video-frames.js';
 import { writeRender, type RenderTarget } from '../write-render.js';
 
 interface RenderOptions {
@@ -62,7 +64,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--frames <n>', 'render this many frames instead of max_frames', wholeNumberOption('--frames'))
     .option('--fps <n>', 'video frame rate instead of ffmpeg_fps', wholeNumberOption('--fps', 240))
     .option('--gif', 'also write a GIF (as create_gif does)')
-    .option('--video <file>', 'Video Input: the video to render (instead of video_init_path)')
+    .option('--video <file>', 'Video Input and hybrid video: the video (instead of video_init_path)')
     .option('--mask <image>', 'use_mask: the mask image (instead of mask_file)')
     .option('--audio <file>', 'a soundtrack muxed into the MP4 (AAC; the video keeps every frame)')
     .action(async (file: string | undefined, options: RenderOptions) => {
@@ -85,11 +87,14 @@ export function registerRenderCommand(program: Command): void {
           ? (await loadSettingsFile(stopped.settingsFile)).settings.seed
           : loaded.seed;
       const run: RenderOptions = { ...options, given: new Set(given) };
-      const settings = runSettings({ ...loaded, seed }, run);
+      const chosen = runSettings({ ...loaded, seed }, run);
+      const hybrid = run.preview !== true && isHybridActive(chosen) ? await hybridVideo(chosen, run) : null;
+      // Hybrid video renders one frame per video frame (spec §12, item 28).
+      const settings = hybrid === null ? chosen : { ...chosen, max_frames: hybrid.count };
       const video =
         run.preview === true
           ? await preview(settings, run)
-          : await render(settings, run, await placeRun(settings, run, settingsFile, stopped));
+          : await render(settings, run, await placeRun(settings, run, settingsFile, stopped), hybrid);
       process.stdout.write(`${video.join('\n')}\n`);
     });
 }
@@ -195,7 +200,18 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
-async function render(settings: DeforumSettings, options: RenderOptions, placement: RunPlacement): Promise<string[]> {
+/** The extracted frames of a hybrid run (video-frames.ts), `--video` and `--frames` as for Video Input. */
+function hybridVideo(settings: DeforumSettings, options: RenderOptions): Promise<FrameSource> {
+  checkRenderable(settings);
+  return hybridFrames(settings, outputFolder(options), { video: options.video, maxFrames: options.frames });
+}
+
+async function render(
+  settings: DeforumSettings,
+  options: RenderOptions,
+  placement: RunPlacement,
+  hybrid: FrameSource | null,
+): Promise<string[]> {
   const animated = settings.animation_mode === '2D' || settings.animation_mode === '3D';
   if (animated) checkRenderable(settings);
   else checkSupported(settings);
@@ -222,7 +238,8 @@ async function render(settings: DeforumSettings, options: RenderOptions, placeme
     );
   }
   warnAboutDroppedTranslation(settings);
-  const init = initPath === undefined ? null : await readInit(initPath, settings);
+  const init = await animationInit(settings, initPath, hybrid);
+  const mask = await readMask(settings, { initPath, mask: options.mask });
   const runtime = await loadFrameGenerator(options.models, settings, {
     device: options.device,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
@@ -240,6 +257,8 @@ async function render(settings: DeforumSettings, options: RenderOptions, placeme
           init,
           generate,
           depthModel,
+          video: hybrid,
+          mask,
           signal,
           ...(resumeFrom !== undefined && { resumeFrom }),
         }),
@@ -295,6 +314,18 @@ async function renderRun(
   const video = await startRunVideo(videoInput);
   const count = await writeRender(start, { ...target, ...(video.live !== undefined && { video: video.live }) });
   return finishRunVideo(video, videoInput, count);
+}
+
+/** Frame 0's init: the first video frame with `hybrid_use_first_frame_as_init_image` (spec §12), else the file. */
+async function animationInit(
+  settings: DeforumSettings,
+  initPath: string | undefined,
+  hybrid: FrameSource | null,
+): Promise<RawImage<'u8'> | null> {
+  if (hybrid !== null && settings.hybrid_use_first_frame_as_init_image) {
+    return readSized(hybrid, 0, { width: settings.W, height: settings.H }, 'lanczos');
+  }
+  return initPath === undefined ? null : readInit(initPath, settings);
 }
 
 function readInit(file: string, settings: DeforumSettings): Promise<RawImage<'u8'>> {

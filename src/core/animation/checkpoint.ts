@@ -14,6 +14,7 @@ import type { ColorTarget } from '../image/color-coherence.js';
 import type { RawImage } from '../image/raw-image.js';
 import { SAMPLER_NAMES, type SamplerName } from '../settings/samplers.js';
 import { decodeBinaryValue, encodeBinaryValue, type BinaryValue } from './checkpoint-codec.js';
+import type { MovingOverlay } from './moving-overlay.js';
 import type { SeedState } from './seeds.js';
 import type { CadenceImages } from './tween-frame.js';
 
@@ -39,6 +40,11 @@ export interface Checkpoint {
   readonly seed: SeedState;
   /** The sticky scheduled sampler (spec §7). */
   readonly sampler: SamplerName;
+  /**
+   * `use_mask` with `overlay_mask`: the overlay mask and its source as moved up to frame framesDone − 1; null
+   * without (files written before masks existed have none, which is what those runs had).
+   */
+  readonly overlay: MovingOverlay | null;
   /**
    * The run's settings that shape its frames, each as its JSON text (resume-settings.ts), so a resume with other
    * settings is refused with the list of what changed.
@@ -74,13 +80,14 @@ const checkpointSchema = z.object({
     .nullable(),
   seed: z.object({ seed: z.number().int(), seedInternal: z.number().int() }),
   sampler: z.enum(SAMPLER_NAMES),
+  overlay: z.object({ mask: floatImage, source: floatImage.nullable() }).nullable().default(null),
   settings: z.record(z.string(), z.string()),
 });
 
 /** The compact bytes of a checkpoint (checkpoint-codec.ts): a few kB of JSON and the frames' typed arrays. */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const image = (im: RawImage<'f32'>): BinaryValue => ({ ...im });
-  const { previous, cadence, colorTarget } = checkpoint;
+  const { previous, cadence, colorTarget, overlay } = checkpoint;
   return encodeBinaryValue({
     version: checkpoint.version,
     framesDone: checkpoint.framesDone,
@@ -89,6 +96,10 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     sampler: checkpoint.sampler,
     settings: checkpoint.settings,
     previous: previous === null ? null : { shape: [...previous.shape], data: previous.data },
+    overlay:
+      overlay === null
+        ? null
+        : { mask: image(overlay.mask), source: overlay.source === null ? null : image(overlay.source) },
     cadence:
       cadence === null ? null : { prev: cadence.prev === null ? null : image(cadence.prev), next: image(cadence.next) },
     colorTarget:

@@ -1,19 +1,22 @@
 /**
  * The image chain that turns the previous frame into the next init, in the order of render_animation
- * (spec §22.2 step 3): previous sample → 8-bit pixels → depth → warp with frame f's motion → colour coherence →
- * forced grayscale → contrast → unsharp mask (clips and rounds) → sample space → noise. Hybrid motion,
- * compositing and mask warps sit between warp and colour coherence in the original; the loop refuses those
- * settings until they exist (render-support.ts), so nothing is skipped silently.
+ * (spec §22.2 step 3): previous sample → 8-bit pixels → depth → warp with frame f's motion →
+ * hybrid motion and compositing (hybrid-video.ts) → overlay warps with the same depth (moving-overlay.ts) →
+ * colour coherence (its reference from the video for hybrid 'Video Input' coherence) → forced grayscale →
+ * contrast → unsharp mask (clips and rounds) → sample space → noise.
  */
 import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
-import { applyColorCoherence, type ColorReference } from '../image/color-reference.js';
+import { applyColorCoherence, needsVideoFrame, type ColorReference } from '../image/color-reference.js';
 import { applyContrast } from '../image/contrast.js';
 import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
 import type { RawImage } from '../image/raw-image.js';
 import { unsharpMask } from '../image/unsharp-mask.js';
 import { warpFrame, type CameraPath } from './camera-path.js';
+import type { HybridVideo } from './hybrid-video.js';
+import { warpOverlay, type MovingOverlay } from './moving-overlay.js';
+import type { ImageFileEvent } from './render-events.js';
 
 /** The frame's values of the schedules the chain reads (kernel already `int()`-ed). */
 export interface ChainKeys {
@@ -37,6 +40,10 @@ export interface FrameChainInput {
   keys: ChainKeys;
   /** The seed of the generation this init is for: it seeds the noise (frame-noise.ts, item 17). */
   seed: number;
+  /** Hybrid video of the run, or null. */
+  hybrid: HybridVideo | null;
+  /** `use_mask` with `overlay_mask`: the overlay so far, or null. */
+  overlay: MovingOverlay | null;
 }
 
 export interface PreparedInit {
@@ -46,6 +53,10 @@ export interface PreparedInit {
   sample: Latent;
   /** The colour reference for the next frame. */
   color: ColorReference;
+  /** The overlay moved by this frame's motion (null without one). */
+  overlay: MovingOverlay | null;
+  /** Hybrid extra frames to save (`hybrid_comp_save_extra_frames`). */
+  files: ImageFileEvent[];
 }
 
 export async function prepareInit(input: FrameChainInput): Promise<PreparedInit> {
@@ -53,7 +64,11 @@ export async function prepareInit(input: FrameChainInput): Promise<PreparedInit>
   const pixels = sampleToPixels(input.previous);
   const depth = input.depthModel === null ? null : (await input.depthModel.predict(pixels)).depth;
   const warped = warpFrame(pixels, input.camera, frame, depth);
-  const matched = await applyColorCoherence(input.color, frame, warped);
+  const hybrid = input.hybrid === null ? { image: warped, files: [] } : await input.hybrid.apply(warped, frame);
+  const overlay = input.overlay === null ? null : warpOverlay(input.overlay, input.camera, frame, depth);
+  const videoColor =
+    input.hybrid !== null && needsVideoFrame(input.color, frame) ? await input.hybrid.colorFrame(frame) : undefined;
+  const matched = await applyColorCoherence(input.color, frame, hybrid.image, videoColor);
   const gray = input.forceGrayscale ? grayscaleCv2OnRgb(matched.image) : matched.image;
   const image = await unsharpMask(applyContrast(gray, keys.contrast), {
     kernel: keys.kernel,
@@ -62,7 +77,8 @@ export async function prepareInit(input: FrameChainInput): Promise<PreparedInit>
     threshold: keys.threshold,
     frame,
   });
-  return { image, sample: noisedSample(image, keys.noise, input.seed), color: matched.reference };
+  const sample = noisedSample(image, keys.noise, input.seed);
+  return { image, sample, color: matched.reference, overlay, files: hybrid.files };
 }
 
 /**

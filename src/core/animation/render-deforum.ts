@@ -26,7 +26,7 @@ export interface DeforumRenderInput {
   inits: readonly RawImage<'u8'>[];
   /** `use_mask`: the mask image as decoded, with its alpha (the init's for `use_alpha_as_mask`); null without. */
   mask: RawImage<'u8'> | null;
-  /** Video Input: the extracted frames of `video_init_path`. */
+  /** Video Input and hybrid video (2D/3D): the extracted frames of `video_init_path`. */
   video: FrameSource | null;
   /** Video Input with `use_mask_video`: the extracted frames of `video_mask_path`. */
   maskVideo: FrameSource | null;
@@ -41,7 +41,15 @@ export function renderDeforum(input: DeforumRenderInput): AsyncGenerator<RenderE
   switch (settings.animation_mode) {
     case '2D':
     case '3D':
-      return renderAnimation({ settings, init, generate, depthModel: input.depthModel ?? null, ...signal });
+      return renderAnimation({
+        settings,
+        init,
+        generate,
+        depthModel: input.depthModel ?? null,
+        video: input.video,
+        mask,
+        ...signal,
+      });
     case 'Video Input': {
       if (input.video === null) {
         throw new DeforumError(

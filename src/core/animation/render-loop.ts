@@ -7,12 +7,15 @@
  *   With cadence 1 the generated image is the frame (grayscaled with PIL's formula when forced); with cadence > 1
  *   it becomes the newer cadence image and is not written (spec §9.1 step 3);
  * - tween t: tween-frame.ts, and before the next diffusion the newer cadence image is the previous sample.
+ * Hybrid video (hybrid-video.ts) reads the extracted video frames the caller hands in; `use_mask` masks travel
+ * with each request, the overlay moving with the camera (moving-overlay.ts).
  * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
  * the generator, which may stop between sampler steps. Every `frame:done` carries the checkpoint after it
  * (checkpoint.ts); `resumeFrom` starts from one and yields exactly the events an uninterrupted run yields after it.
  */
 import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
+import { DeforumError } from '../errors.js';
 import { createColorReference, type ColorReference } from '../image/color-reference.js';
 import { sampleFromPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
@@ -24,10 +27,14 @@ import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
 import { prepareInit, type PreparedInit } from './frame-chain.js';
 import { diffusedFrameDone, frameDone } from './frame-done.js';
+import { prepareMasks, requestMask, type PreparedMasks } from './frame-masks.js';
+import type { FrameSource } from './frame-source.js';
+import { hybridVideoOf, type HybridVideo } from './hybrid-video.js';
+import { movedRequestMask, startOverlay, type MovingOverlay } from './moving-overlay.js';
 import type { RenderEvent } from './render-events.js';
 import { planRender, type RenderPlan } from './render-plan.js';
 import { checkResumeSettings, frameShapingSettings } from './resume-settings.js';
-import { checkRenderable, type AnimatedSettings } from './render-support.js';
+import { checkRenderable, isHybridActive, type AnimatedSettings } from './render-support.js';
 import { nextSeed, type SeedState } from './seeds.js';
 import { generateWithSteps } from './step-events.js';
 import { renderTween, type CadenceImages } from './tween-frame.js';
@@ -43,6 +50,10 @@ export interface RenderInput {
   signal?: AbortSignal;
   /** Continue a run from the checkpoint of its last finished frame; its settings must shape frames the same way. */
   resumeFrom?: Checkpoint;
+  /** Hybrid video: the extracted frames of `video_init_path` (at least max_frames of them). */
+  video?: FrameSource | null;
+  /** `use_mask`: the mask image as decoded, with its alpha (the init's for `use_alpha_as_mask`). */
+  mask?: RawImage<'u8'> | null;
 }
 
 /** What the loop carries from one step to the next. */
@@ -55,6 +66,14 @@ interface LoopState {
   seed: SeedState;
   /** Sticky: a scheduled sampler stays until another valid one is scheduled. */
   sampler: SamplerName;
+  /** `use_mask` with `overlay_mask`: the overlay moved with the camera so far. */
+  overlay: MovingOverlay | null;
+}
+
+/** What the run reads from outside besides the generator, fixed for the whole run. */
+interface RunMedia {
+  hybrid: HybridVideo | null;
+  masks: PreparedMasks | null;
 }
 
 export async function* renderAnimation(input: RenderInput): AsyncGenerator<RenderEvent, void, undefined> {
@@ -62,12 +81,17 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   checkInit(input.init, settings);
   const plan = planRender(settings);
   const depthModel = settings.animation_mode === '3D' && settings.use_depth_warping ? (input.depthModel ?? null) : null;
+  const media: RunMedia = {
+    hybrid: hybridVideoOf(settings, isHybridActive(settings), input.video ?? null, plan.keys),
+    masks: masksOf(settings, input.mask ?? null, input.init),
+  };
   const state: LoopState = {
     previous: null,
     cadence: null,
     color: createColorReference(plan.color),
     seed: plan.firstSeed,
     sampler: plan.firstSampler,
+    overlay: media.masks === null ? null : startOverlay(media.masks),
   };
   const shaping = frameShapingSettings(settings);
   if (input.resumeFrom !== undefined) Object.assign(state, resumedState(input.resumeFrom, plan, settings));
@@ -83,12 +107,16 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         camera: plan.camera,
         depthModel,
         forceGrayscale: settings.color_force_grayscale,
+        hybrid: media.hybrid,
+        overlay: state.overlay,
       });
       state.cadence = tween.images;
+      state.overlay = tween.overlay;
       yield { ...frameDone(step.frame, 'tween', tween.frame), checkpoint: checkpoint(index + 1, step.frame) };
       continue;
     }
-    const init = await initFor(step, state, plan, settings, input.init, depthModel);
+    const init = await initFor(step, state, plan, settings, input.init, depthModel, media.hybrid);
+    if (init !== null) yield* init.files;
     const keys = plan.keys.frame(step.frame);
     if (plan.scheduleSamplers && keys.samplerApplied !== null) state.sampler = keys.samplerApplied;
     const prompts = plan.prompts[step.frame] ?? { cond: '', uncond: '' };
@@ -114,9 +142,17 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
       width: settings.W,
       height: settings.H,
       ...(init !== null && strength !== null && { init: { sample: init.sample, strength } }),
+      ...(media.masks !== null && { mask: maskFor(step, media.masks, init?.overlay ?? null) }),
       ...(input.signal && { signal: input.signal }),
     });
-    if (init !== null) state.color = init.color;
+    if (init !== null) {
+      state.color = init.color;
+      state.overlay = init.overlay;
+    }
+    // The first generated frame is the image the overlay keeps from then on (spec §22.2 step 9).
+    if (state.overlay !== null && state.overlay.source === null) {
+      state.overlay = { ...state.overlay, source: sampleToFloatPixels(sample) };
+    }
     state.seed = nextSeed(state.seed, plan.seedRule);
     if (step.writes) {
       state.previous = sample;
@@ -136,10 +172,13 @@ async function initFor(
   settings: AnimatedSettings,
   initImage: RawImage<'u8'> | null,
   depthModel: DepthModel | null,
+  hybrid: HybridVideo | null,
 ): Promise<PreparedInit | null> {
   if (step.initFrom === null) {
     // add_init_noise belongs to the generator: the original draws it inside generate() right after seeding.
-    return initImage === null ? null : { image: initImage, sample: sampleFromPixels(initImage), color: state.color };
+    if (initImage === null) return null;
+    const { color, overlay } = state;
+    return { image: initImage, sample: sampleFromPixels(initImage), color, overlay, files: [] };
   }
   // With cadence the newer cadence image, warped through the in-betweens, is the previous sample (spec §9.1).
   const previous = state.cadence === null ? state.previous : sampleFromFloatPixels(state.cadence.next);
@@ -162,7 +201,31 @@ async function initFor(
       noise: at(series.noise_schedule),
     },
     seed: state.seed.seed,
+    hybrid,
+    overlay: state.overlay,
   });
+}
+
+/** Frame 0 overlays its own init; later frames the moved first frame (spec §15 "Overlay"). */
+function maskFor(step: DiffuseStep, masks: PreparedMasks, overlay: MovingOverlay | null) {
+  return step.initFrom === null ? requestMask(masks) : movedRequestMask(masks.latent, overlay);
+}
+
+/** The `use_mask` masks, prepared once; the original asserts an init for frame 0 and a mask image. */
+function masksOf(
+  settings: AnimatedSettings,
+  mask: RawImage<'u8'> | null,
+  init: RawImage<'u8'> | null,
+): PreparedMasks | null {
+  if (!settings.use_mask) return null;
+  if (mask === null || init === null) {
+    const missing = mask === null ? 'a mask image (mask_file or --mask)' : 'an init image for frame 0';
+    throw new DeforumError(
+      { code: 'settings_invalid', issues: [{ setting: 'use_mask', message: `needs ${missing}` }] },
+      `use_mask needs ${missing}; give one, or set use_mask to false.`,
+    );
+  }
+  return prepareMasks(mask, settings);
 }
 
 function checkpointOf(
@@ -171,9 +234,20 @@ function checkpointOf(
   framesDone: number,
   settings: Checkpoint['settings'],
 ): Checkpoint {
-  const { previous, cadence, seed, sampler } = state;
+  const { previous, cadence, seed, sampler, overlay } = state;
   const colorTarget = state.color.target ?? null;
-  return { version: CHECKPOINT_VERSION, framesDone, nextStep, previous, cadence, colorTarget, seed, sampler, settings };
+  return {
+    version: CHECKPOINT_VERSION,
+    framesDone,
+    nextStep,
+    previous,
+    cadence,
+    colorTarget,
+    seed,
+    sampler,
+    overlay,
+    settings,
+  };
 }
 
 /** The loop state a checkpoint stands for, after checking that these settings continue that run. */
@@ -187,9 +261,9 @@ function resumedState(checkpoint: Checkpoint, plan: RenderPlan, settings: Animat
       `the checkpoint (step ${nextStep}, ${framesDone} frames done) does not fit this render's plan`,
     );
   }
-  const { previous, cadence, seed, sampler } = checkpoint;
+  const { previous, cadence, seed, sampler, overlay } = checkpoint;
   const color = { ...createColorReference(plan.color), target: checkpoint.colorTarget ?? undefined };
-  return { previous, cadence, color, seed, sampler };
+  return { previous, cadence, color, seed, sampler, overlay };
 }
 
 function checkInit(init: RawImage<'u8'> | null, settings: AnimatedSettings): void {

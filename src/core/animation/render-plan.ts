@@ -14,7 +14,7 @@ import { isScheduleInUse } from '../settings/schedule-settings.js';
 import { ANIM_KEY_NAMES, expandAnimKeys, type AnimKeyName, type AnimKeys } from './anim-keys.js';
 import { planCadence, type CadenceStep } from './cadence.js';
 import { cameraPathOf, type CameraPath } from './camera-path.js';
-import type { AnimatedSettings } from './render-support.js';
+import { isHybridActive, type AnimatedSettings } from './render-support.js';
 import type { SeedRule, SeedState } from './seeds.js';
 
 export interface RenderPlan {
@@ -54,8 +54,8 @@ export function planRender(settings: AnimatedSettings): RenderPlan {
     color: {
       mode: settings.color_coherence,
       videoEveryNFrames: settings.color_coherence_video_every_N_frames,
-      // Hybrid video is refused by checkRenderable, so 'Video Input' coherence is plain Lab matching (item 20).
-      hybridVideo: false,
+      // Without hybrid video 'Video Input' coherence is plain Lab matching (item 20).
+      hybridVideo: isHybridActive(settings),
     },
   };
 }

@@ -52,24 +52,25 @@ function firstUnsupported(settings: DeforumSettings): Unsupported | undefined {
     : { setting: guidance.setting, given: guidance.given, reason: guidance.reason };
 }
 
-/** Hybrid video (2D/3D only, spec §12) and masks in 2D/3D, whose warps the loop does not perform yet. */
+/** The parts of hybrid video (spec §12) the loop does not perform yet. */
 function animationProblem(settings: DeforumSettings): Unsupported | undefined {
-  if (isHybridActive(settings)) {
-    const setting = settings.hybrid_composite ? 'hybrid_composite' : 'hybrid_motion';
+  if (!isHybridActive(settings)) return undefined;
+  const maskType = settings.hybrid_comp_mask_type;
+  if (settings.hybrid_composite && (maskType === 'Depth' || maskType === 'Video Depth')) {
     return {
-      setting,
-      given: String(settings[setting]),
-      reason: "hybrid video is not built yet; set hybrid_motion to 'None' and hybrid_composite to false",
+      setting: 'hybrid_comp_mask_type',
+      given: maskType,
+      reason:
+        'depth masks read saved depth pictures, and depth pictures are not saved yet; use None, Blend or Difference',
     };
   }
-  const mode = settings.animation_mode;
-  if (settings.use_mask && (mode === '2D' || mode === '3D')) {
+  if (settings.hybrid_use_video_as_mse_image && settings.init_mse_scale !== 0) {
     return {
-      setting: 'use_mask',
+      setting: 'hybrid_use_video_as_mse_image',
       given: 'true',
       reason:
-        'masks in 2D/3D animations (the overlay warped with the camera) are not built yet; set use_mask to false ' +
-        '(stills, Video Input and Interpolation take masks)',
+        'the init_mse image is fixed for a whole render (guidance is built once), so it cannot follow the video; ' +
+        'set init_mse_scale to 0 or hybrid_use_video_as_mse_image to false',
     };
   }
   return undefined;

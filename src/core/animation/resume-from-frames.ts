@@ -9,6 +9,7 @@
  * What a frame file cannot hold is kept as the original has it (B): the previous sample is the saved 8-bit frame,
  * the colour reference becomes that frame, and a redone cadence block starts from a frame that may be blended.
  */
+import { DeforumError } from '../errors.js';
 import { resumeColorReference } from '../image/color-reference.js';
 import { sampleFromPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
@@ -37,6 +38,14 @@ export async function checkpointFromSavedFrame(
   image: RawImage<'u8'>,
 ): Promise<Checkpoint> {
   const settings = checkRenderable(input);
+  if (settings.use_mask && settings.overlay_mask) {
+    // The moved overlay and its source are not in a frame file (the original crashes here on a None source).
+    throw new DeforumError(
+      { code: 'setting_unsupported', setting: 'use_mask', given: 'true', reason: 'needs the checkpoint to resume' },
+      'A use_mask run resumes from its checkpoint only (the moved overlay is not in the frame files); ' +
+        'render it again, or set overlay_mask to false.',
+    );
+  }
   const plan = planRender(settings);
   const cadence = settings.diffusion_cadence;
   // Cadence 1 resumes at the diffusion of frame + 1; cadence c right after the diffusion of `frame`, whose block
@@ -64,6 +73,7 @@ export async function checkpointFromSavedFrame(
     colorTarget: color.target ?? null,
     seed,
     sampler,
+    overlay: null,
     settings: frameShapingSettings(settings),
   };
 }

@@ -63,9 +63,30 @@ export function logCephes(value: number): number {
   float[0] = value;
   const raw = floatBits[0] as number;
   // frexp: value = x·2^e with x in [0.5, 1); e is a small integer and x − 1, 2x − 1 are exact in float32.
-  let e = (raw >>> 23) - 0x7f + 1;
+  const e = (raw >>> 23) - 0x7f + 1;
   floatBits[0] = (raw & ~0x7f800000) | 0x3f000000;
-  let x = float[0] as number;
+  return logCephesFrexp(float[0] as number, e);
+}
+
+/** 2^-b for b in [0, 25]: scaling by it is exact. */
+const INV_POW2 = Float64Array.from({ length: 26 }, (_, b) => 2 ** -b);
+
+/**
+ * `log256_ps(1 − k·2^-24)` for an integer k in [0, 2^24), the log argument of torch's vectorised Box–Muller,
+ * bit for bit as `logCephes(1 − k·2^-24)`: the frexp is done on the integer m = 2^24 − k (its bit length b gives
+ * x = m·2^-b in [0.5, 1) exactly and e = b − 24) instead of through a typed array, which V8 cannot keep in
+ * registers.
+ */
+export function logCephesOneMinusUniform24(k: number): number {
+  const m = 0x1000000 - k;
+  const b = 32 - Math.clz32(m);
+  return logCephesFrexp(m * (INV_POW2[b] as number), b - 24);
+}
+
+/** The body of `log256_ps` after frexp: `x` in [0.5, 1) a float32, `e` the exponent. */
+function logCephesFrexp(mantissa: number, exponent: number): number {
+  let x = mantissa;
+  let e = exponent;
   if (x < SQRTHF) {
     e -= 1;
     x = x - 1 + x;

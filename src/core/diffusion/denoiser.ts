@@ -89,17 +89,20 @@ async function evaluate(
   return { uncond, cond: await options.model(input, ts(batch), options.cond) };
 }
 
-/** uncond + (cond − uncond)·scale, or cond alone when there is no unconditional output. */
-function guide(
-  outputs: { uncond: Latent; cond: Latent } | { cond: Latent },
-  scale: number,
-  map: (v: Float32Array) => Float32Array,
-): Float32Array {
-  const cond = map(outputs.cond.data);
-  if (!('uncond' in outputs)) return cond;
-  const uncond = map(outputs.uncond.data);
-  for (let i = 0; i < cond.length; i++) cond[i] = (uncond[i] ?? 0) + ((cond[i] ?? 0) - (uncond[i] ?? 0)) * scale;
-  return cond;
+/**
+ * uncond + (cond − uncond)·scale (or cond alone when there is no unconditional output) as a new float32 array, in
+ * one pass over the model outputs, which are only read.
+ */
+function guide(outputs: { uncond: Latent; cond: Latent } | { cond: Latent }, scale: number): Float32Array {
+  const cond = outputs.cond.data;
+  if (!('uncond' in outputs)) return new Float32Array(cond);
+  const uncond = outputs.uncond.data;
+  const out = new Float32Array(cond.length);
+  for (let i = 0; i < out.length; i++) {
+    const u = uncond[i] as number;
+    out[i] = u + ((cond[i] as number) - u) * scale;
+  }
+  return out;
 }
 
 /** The k-diffusion denoiser: x at noise level σ → guided x0. */
@@ -140,14 +143,15 @@ export function guidedEpsPredictor(alphasCumprod: Float32Array, options: Guidanc
   return async (x, t) => {
     checkBatch(x, options);
     const outputs = await evaluateAt(x, t);
-    if (options.parameterization === 'eps') {
-      return { shape: x.shape, data: guide(outputs, options.scale, (v) => new Float32Array(v)) };
-    }
-    // Guidance combines the raw v outputs, then converts to eps (ldm p_sample_ddim).
-    const v = guide(outputs, options.scale, (out) => new Float32Array(out));
+    // Guidance combines the raw outputs (v: then converted to eps in place, ldm p_sample_ddim).
+    const guided = guide(outputs, options.scale);
+    if (options.parameterization === 'eps') return { shape: x.shape, data: guided };
     const a = alphasCumprod[t] ?? Number.NaN;
-    const eps = new Float32Array(elementCount(x.shape));
-    for (let i = 0; i < eps.length; i++) eps[i] = Math.sqrt(a) * (v[i] ?? 0) + Math.sqrt(1 - a) * (x.data[i] ?? 0);
-    return { shape: x.shape, data: eps };
+    const sqrtA = Math.sqrt(a);
+    const sqrtOneMinusA = Math.sqrt(1 - a);
+    const xs = x.data;
+    const n = Math.min(guided.length, elementCount(x.shape));
+    for (let i = 0; i < n; i++) guided[i] = sqrtA * (guided[i] as number) + sqrtOneMinusA * (xs[i] as number);
+    return { shape: x.shape, data: n === guided.length ? guided : guided.subarray(0, n) };
   };
 }

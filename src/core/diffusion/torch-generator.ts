@@ -12,7 +12,7 @@
  *   each (high word first), `sqrt(−2·log(1 − u2))`, angle `2π·u1`, cos returned and sin cached in the generator for
  *   the next scalar draw (`manual_seed` clears the cache; the vectorised path neither reads nor clears it).
  */
-import { logCephes, sinCosCephes } from './avx-mathfun.js';
+import { logCephesOneMinusUniform24, sinCosCephes } from './avx-mathfun.js';
 import { Mt19937 } from './mt19937.js';
 import type { Rng } from './rng.js';
 import { elementCount } from './tensor.js';
@@ -98,10 +98,9 @@ export class TorchGenerator implements Rng {
   private boxMuller16(words: Uint32Array, from: number, out: Float32Array, to: number): void {
     const sinCos = this.sinCos;
     for (let j = 0; j < HALF_BLOCK; j++) {
-      const u1 = ((words[from + j] as number) & 0xffffff) * UNIFORM_24;
       const u2 = ((words[from + j + HALF_BLOCK] as number) & 0xffffff) * UNIFORM_24;
-      // 1 − u1 and 2·log(·) are exact in float32; the square root and 2π·u2 round.
-      const radius = f32(Math.sqrt(-2 * logCephes(1 - u1)));
+      // log(1 − u1) straight from u1's 24-bit integer; 2·log(·) is exact in float32, the square root and 2π·u2 round.
+      const radius = f32(Math.sqrt(-2 * logCephesOneMinusUniform24((words[from + j] as number) & 0xffffff)));
       sinCosCephes(f32(TWO_PI_F32 * u2), sinCos);
       out[to + j] = radius * (sinCos[1] as number);
       out[to + j + HALF_BLOCK] = radius * (sinCos[0] as number);

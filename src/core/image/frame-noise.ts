@@ -63,8 +63,15 @@ export function addFrameNoise(sample: Latent, amount: number, rng: Rng): Latent 
   const out = rng.randn(sample.shape);
   const base = sample.data;
   const scale = f32(amount);
-  for (let i = 0; i < out.length; i++) out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
-  roundToHalfInPlace(out);
+  // One pass: each sum is rounded to float16 while it is still in cache (roundToHalfInPlace, inlined).
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
+    const raw = bits[i] as number;
+    const exponent = (raw >>> 23) & 0xff;
+    if (exponent >= 113 && exponent < 142) bits[i] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
+    else out[i] = roundToHalf(out[i] as number);
+  }
   return latent(sample.shape, out);
 }
 

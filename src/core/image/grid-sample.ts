@@ -327,3 +327,328 @@ export function gridSample(input: RawImage<'f32'>, grid: SampleGrid, options: Gr
   }
   return out;
 }
+
+/**
+ * Distance from an integer below which the u8 fast path of `gridSampleBicubicU8` defers to the exact float32
+ * arithmetic. The fast path blends in float64 with the cubic weights evaluated in float64 (at the same float32
+ * arguments); the kernel rounds every step of the weights to float32. Bounds at 8-bit input (samples ≤ 256):
+ * - weights: each float32 outer weight is within 1.7e-6 of the float64 one and each inner weight within 3.6e-7
+ *   (first-order propagation of the float32 roundings; 3·10⁷ sampled fractions give at most 1.44e-6 for the sum
+ *   of the four), so Σ|Δw| ≤ 4.1e-6 per axis and the blend moves by ≤ 2·1.375·4.1e-6·256 ≈ 2.9e-3;
+ * - float32 blend of the 16 taps (|weights| sum to ≤ 1.375 per axis): ≤ γ₄·1.375·352 + 1.375·γ₄·1.375·256
+ *   ≈ 2.3e-4 (γ₄ = 4·2⁻²⁴), plus 1.375²·2⁻¹⁷ for the float32 rounding of byte + offset;
+ * together under 3.3e-3, against a margin of 1/128 ≈ 7.8e-3. Outside the margin both truncate to the same byte
+ * (checked on random and golden inputs: 0 differing bytes); about 1.6 % of samples fall inside it.
+ */
+const U8_TIE_MARGIN = 1 / 128;
+
+/** Cubic-convolution weight of a tap 1 < x < 2 away in float64 (the fast path's estimate of `outerWeight`). */
+function outerWeight64(x: number): number {
+  return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+}
+
+/** `innerWeight` in float64. */
+function innerWeight64(x: number): number {
+  return ((A + 2) * x - (A + 3)) * x * x + 1;
+}
+
+/**
+ * The exact float32 bicubic sample at an interior point (all 4×4 taps inside) whose top-left tap of the wanted
+ * channel is at `o0`, reading 8-bit samples through `lut` (byte → float32 sample), with `gridSampleBicubic`'s
+ * float32 weights and operation order.
+ */
+function interiorExactU8(
+  src: Uint8Array | Uint8ClampedArray,
+  lut: Float32Array,
+  o0: number,
+  stride: number,
+  channels: number,
+  tx: number,
+  ty: number,
+): number {
+  const w0 = outerWeight(f(tx + 1));
+  const w1 = innerWeight(tx);
+  const w2 = innerWeight(f(1 - tx));
+  const w3 = outerWeight(f(2 - tx));
+  const r0 = outerWeight(f(ty + 1));
+  const r1 = innerWeight(ty);
+  const r2 = innerWeight(f(1 - ty));
+  const r3 = outerWeight(f(2 - ty));
+  const c1 = channels;
+  const c2 = 2 * channels;
+  const c3 = 3 * channels;
+  let sum = 0;
+  for (let k = 0; k < 4; k++) {
+    const a = o0 + k * stride;
+    const line = f(
+      f(
+        f(f(w0 * (lut[src[a] as number] as number)) + f(w1 * (lut[src[a + c1] as number] as number))) +
+          f(w2 * (lut[src[a + c2] as number] as number)),
+      ) + f(w3 * (lut[src[a + c3] as number] as number)),
+    );
+    const r = k === 0 ? r0 : k === 1 ? r1 : k === 2 ? r2 : r3;
+    const term = f(r * line);
+    sum = k === 0 ? term : f(sum + term);
+  }
+  return sum;
+}
+
+/** `sampleBicubic` for 8-bit samples read through `lut`; writes nothing, returns the float32 sample per channel. */
+function sampleBicubicU8(
+  src: Uint8Array | Uint8ClampedArray,
+  lut: Float32Array,
+  out: Float64Array,
+  x: number,
+  y: number,
+  cols: Axis,
+  rows: Axis,
+  channels: number,
+  padding: PaddingMode,
+  scratch: CubicScratch,
+): void {
+  const { colOffsets, rowOffsets, colWeights, rowWeights } = scratch;
+  const ix = Math.floor(x);
+  const iy = Math.floor(y);
+  cubicWeights(f(x - ix), colWeights);
+  cubicWeights(f(y - iy), rowWeights);
+  const stride = cols.size * channels;
+  for (let k = 0; k < 4; k++) {
+    const col = tapIndex(ix - 1 + k, cols, padding);
+    const row = tapIndex(iy - 1 + k, rows, padding);
+    colOffsets[k] = col < 0 ? -1 : col * channels;
+    rowOffsets[k] = row < 0 ? -1 : row * stride;
+  }
+  const c0 = colOffsets[0] as number;
+  const c1 = colOffsets[1] as number;
+  const c2 = colOffsets[2] as number;
+  const c3 = colOffsets[3] as number;
+  const w0 = colWeights[0] as number;
+  const w1 = colWeights[1] as number;
+  const w2 = colWeights[2] as number;
+  const w3 = colWeights[3] as number;
+  for (let c = 0; c < channels; c++) {
+    let sum = 0;
+    for (let k = 0; k < 4; k++) {
+      const r = rowOffsets[k] as number;
+      let line = 0;
+      if (r >= 0) {
+        const o = r + c;
+        const v0 = c0 < 0 ? 0 : f(w0 * (lut[src[o + c0] as number] as number));
+        const v1 = c1 < 0 ? 0 : f(w1 * (lut[src[o + c1] as number] as number));
+        const v2 = c2 < 0 ? 0 : f(w2 * (lut[src[o + c2] as number] as number));
+        const v3 = c3 < 0 ? 0 : f(w3 * (lut[src[o + c3] as number] as number));
+        line = f(f(f(v0 + v1) + v2) + v3);
+      }
+      const term = f((rowWeights[k] as number) * line);
+      sum = k === 0 ? term : f(sum + term);
+    }
+    out[c] = sum;
+  }
+}
+
+/** `astype(uint8)` of a clamped sample: 0 below 0 (and for NaN), 255 above 255, else truncated. */
+function clampTruncate(v: number): number {
+  return v > 0 ? (v < 255 ? Math.trunc(v) : 255) : 0;
+}
+
+/**
+ * The 3D warp's 8-bit bicubic path: `trunc(clamp(gridSample(bytes + offset), 0, 255))` per sample, the bytes the
+ * float32 path (`gridSample` on the offset float32 image, then clamp and truncate) gives, bit for bit.
+ * Interior points (all 4×4 taps inside the image) blend the bytes and the cubic weights in float64, the offset
+ * added once as offset·Σw·Σr; only a result within `U8_TIE_MARGIN` of an integer — where float32
+ * rounding could move it across the truncation — is recomputed in the kernel's float32 order. Edge and off-image
+ * points take the exact per-tap path. `offset` must make `f(byte + offset)` the float32 samples the reference
+ * sees. Channels 1..4.
+ */
+export function gridSampleBicubicU8(
+  input: RawImage<'u8'>,
+  grid: SampleGrid,
+  padding: PaddingMode,
+  offset: number,
+): Uint8Array {
+  const { channels, data: src } = input;
+  const cols = axisOf(input.width);
+  const rows = axisOf(input.height);
+  const pixels = grid.width * grid.height;
+  const dst = new Uint8Array(pixels * channels);
+  const g = grid.data;
+  const lut = new Float32Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v + offset;
+  const scratch: CubicScratch = {
+    colOffsets: new Int32Array(4),
+    rowOffsets: new Int32Array(4),
+    colWeights: new Float64Array(4),
+    rowWeights: new Float64Array(4),
+  };
+  const edge = new Float64Array(channels);
+  const stride = cols.size * channels;
+  const lastCol = cols.max - 2;
+  const lastRow = rows.max - 2;
+  const { scale: scaleX } = cols;
+  const { scale: scaleY } = rows;
+  const hi = 1 - U8_TIE_MARGIN;
+  const c1 = channels;
+  const c2 = 2 * channels;
+  const c3 = 3 * channels;
+  for (let p = 0; p < pixels; p++) {
+    const d = p * channels;
+    const x = f(f(f((g[2 * p] as number) + 1) * scaleX) - 0.5);
+    const y = f(f(f((g[2 * p + 1] as number) + 1) * scaleY) - 0.5);
+    const ix = Math.floor(x);
+    const iy = Math.floor(y);
+    if (!(ix >= 1 && ix <= lastCol && iy >= 1 && iy <= lastRow)) {
+      sampleBicubicU8(src, lut, edge, x, y, cols, rows, channels, padding, scratch);
+      for (let c = 0; c < channels; c++) dst[d + c] = clampTruncate(edge[c] as number);
+      continue;
+    }
+    const tx = f(x - ix);
+    const ty = f(y - iy);
+    const w0 = outerWeight64(f(tx + 1));
+    const w1 = innerWeight64(tx);
+    const w2 = innerWeight64(f(1 - tx));
+    const w3 = outerWeight64(f(2 - tx));
+    const r0 = outerWeight64(f(ty + 1));
+    const r1 = innerWeight64(ty);
+    const r2 = innerWeight64(f(1 - ty));
+    const r3 = outerWeight64(f(2 - ty));
+    const base = offset * (w0 + w1 + w2 + w3) * (r0 + r1 + r2 + r3);
+    const o0 = (iy - 1) * stride + (ix - 1) * channels;
+    const o1 = o0 + stride;
+    const o2 = o1 + stride;
+    const o3 = o2 + stride;
+    if (channels === 3) {
+      // RGB unrolled: each tap row is 12 consecutive bytes, read once for the three channels.
+      let q = o0;
+      let s0 = src[q] as number,
+        s1 = src[q + 1] as number,
+        s2 = src[q + 2] as number;
+      let s3 = src[q + 3] as number,
+        s4 = src[q + 4] as number,
+        s5 = src[q + 5] as number;
+      let s6 = src[q + 6] as number,
+        s7 = src[q + 7] as number,
+        s8 = src[q + 8] as number;
+      let s9 = src[q + 9] as number,
+        s10 = src[q + 10] as number,
+        s11 = src[q + 11] as number;
+      let vr = r0 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
+      let vg = r0 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
+      let vb = r0 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
+      q = o1;
+      s0 = src[q] as number;
+      s1 = src[q + 1] as number;
+      s2 = src[q + 2] as number;
+      s3 = src[q + 3] as number;
+      s4 = src[q + 4] as number;
+      s5 = src[q + 5] as number;
+      s6 = src[q + 6] as number;
+      s7 = src[q + 7] as number;
+      s8 = src[q + 8] as number;
+      s9 = src[q + 9] as number;
+      s10 = src[q + 10] as number;
+      s11 = src[q + 11] as number;
+      vr += r1 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
+      vg += r1 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
+      vb += r1 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
+      q = o2;
+      s0 = src[q] as number;
+      s1 = src[q + 1] as number;
+      s2 = src[q + 2] as number;
+      s3 = src[q + 3] as number;
+      s4 = src[q + 4] as number;
+      s5 = src[q + 5] as number;
+      s6 = src[q + 6] as number;
+      s7 = src[q + 7] as number;
+      s8 = src[q + 8] as number;
+      s9 = src[q + 9] as number;
+      s10 = src[q + 10] as number;
+      s11 = src[q + 11] as number;
+      vr += r2 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
+      vg += r2 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
+      vb += r2 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
+      q = o3;
+      s0 = src[q] as number;
+      s1 = src[q + 1] as number;
+      s2 = src[q + 2] as number;
+      s3 = src[q + 3] as number;
+      s4 = src[q + 4] as number;
+      s5 = src[q + 5] as number;
+      s6 = src[q + 6] as number;
+      s7 = src[q + 7] as number;
+      s8 = src[q + 8] as number;
+      s9 = src[q + 9] as number;
+      s10 = src[q + 10] as number;
+      s11 = src[q + 11] as number;
+      vr += r3 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9) + base;
+      vg += r3 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10) + base;
+      vb += r3 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11) + base;
+      let fr = vr - Math.floor(vr);
+      dst[d] =
+        fr > U8_TIE_MARGIN && fr < hi
+          ? vr > 0
+            ? vr < 255
+              ? vr
+              : 255
+            : 0
+          : clampTruncate(interiorExactU8(src, lut, o0, stride, 3, tx, ty));
+      fr = vg - Math.floor(vg);
+      dst[d + 1] =
+        fr > U8_TIE_MARGIN && fr < hi
+          ? vg > 0
+            ? vg < 255
+              ? vg
+              : 255
+            : 0
+          : clampTruncate(interiorExactU8(src, lut, o0 + 1, stride, 3, tx, ty));
+      fr = vb - Math.floor(vb);
+      dst[d + 2] =
+        fr > U8_TIE_MARGIN && fr < hi
+          ? vb > 0
+            ? vb < 255
+              ? vb
+              : 255
+            : 0
+          : clampTruncate(interiorExactU8(src, lut, o0 + 2, stride, 3, tx, ty));
+      continue;
+    }
+    for (let c = 0; c < channels; c++) {
+      const a0 = o0 + c;
+      const a1 = o1 + c;
+      const a2 = o2 + c;
+      const a3 = o3 + c;
+      const v =
+        r0 *
+          (w0 * (src[a0] as number) +
+            w1 * (src[a0 + c1] as number) +
+            w2 * (src[a0 + c2] as number) +
+            w3 * (src[a0 + c3] as number)) +
+        r1 *
+          (w0 * (src[a1] as number) +
+            w1 * (src[a1 + c1] as number) +
+            w2 * (src[a1 + c2] as number) +
+            w3 * (src[a1 + c3] as number)) +
+        r2 *
+          (w0 * (src[a2] as number) +
+            w1 * (src[a2 + c1] as number) +
+            w2 * (src[a2 + c2] as number) +
+            w3 * (src[a2 + c3] as number)) +
+        r3 *
+          (w0 * (src[a3] as number) +
+            w1 * (src[a3 + c1] as number) +
+            w2 * (src[a3 + c2] as number) +
+            w3 * (src[a3 + c3] as number)) +
+        base;
+      const floor = Math.floor(v);
+      const frac = v - floor;
+      dst[d + c] =
+        frac > U8_TIE_MARGIN && frac < hi
+          ? v > 0
+            ? v < 255
+              ? floor
+              : 255
+            : 0
+          : clampTruncate(interiorExactU8(src, lut, o0 + c, stride, channels, tx, ty));
+    }
+  }
+  return dst;
+}

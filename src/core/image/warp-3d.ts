@@ -10,7 +10,7 @@
  */
 import { DeforumError } from '../errors.js';
 import type { Camera3d } from './camera-3d.js';
-import { gridSample, type PaddingMode, type SamplingMode } from './grid-sample.js';
+import { gridSample, gridSampleBicubicU8, type PaddingMode, type SamplingMode } from './grid-sample.js';
 import type { PixelFormat, RawImage } from './raw-image.js';
 import { warp3dGrid, type DepthMap, type Motion3d } from './warp-3d-grid.js';
 
@@ -86,6 +86,12 @@ export function warp3d<F extends PixelFormat>(
   checkParams(params);
   checkSizes(image, depth);
   const { width, height, channels } = image;
+  if (image.format === 'u8' && params.samplingMode === 'bicubic') {
+    // The same bytes as the float32 path below, without its float32 copies (grid-sample.ts, gridSampleBicubicU8).
+    const grid = warp3dGrid(params, params, width, height, depth);
+    const data = gridSampleBicubicU8(image as RawImage<'u8'>, grid, params.paddingMode, SAMPLE_OFFSET);
+    return { format: image.format, width, height, channels, data } as RawImage<F>;
+  }
   const shifted = new Float32Array(image.data.length);
   for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
   const sampled = gridSample(

@@ -70,6 +70,11 @@ function unreadable(source: string, reason: string, cause?: unknown): DeforumErr
   );
 }
 
+/** The JPEGs a folder holds (0 for a missing folder): hybrid video's max_frames when it extracts nothing now. */
+export async function countExtractedFrames(framesDir: string): Promise<number> {
+  return (await listJpegs(framesDir)).length;
+}
+
 async function listJpegs(directory: string): Promise<string[]> {
   try {
     return (await readdir(directory)).filter((name) => name.endsWith('.jpg')).sort();

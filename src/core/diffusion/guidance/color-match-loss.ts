@@ -34,6 +34,7 @@ export function colorDistanceTargets(palette: Palette, pixelCount: number): Floa
 
 export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): ImageLoss {
   let targets: { pixels: number; rows: Float64Array[] } | null = null;
+  let work: WorkBuffers | null = null;
   const w = ignoreSatWeight;
   const [gr, gg, gb] = GRAY;
   return {
@@ -46,13 +47,9 @@ export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): Image
       const count = k * batch * pixels;
       const data = image.data;
       const gradient = new Float64Array(data.length);
-      const blended = new Float64Array(3 * pixels);
-      const passes = new Uint8Array(3 * pixels);
-      const distances = new Float64Array(pixels);
-      const keys = new Uint32Array(pixels);
-      const order = new Uint32Array(pixels);
-      const sorter = radixSorter(pixels);
-      const gradBlend = new Float64Array(3 * pixels);
+      // Work buffers are kept across steps (the guided steps of a frame all have one size).
+      if (work?.pixels !== pixels) work = workBuffers(pixels);
+      const { blended, passes, distances, rounded, keys, order, sorter, gradBlend } = work;
       let value = 0;
       for (let b = 0; b < batch; b++) {
         const base = b * 3 * pixels;
@@ -78,7 +75,8 @@ export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): Image
             const db = (blended[2 * pixels + p] as number) - cb;
             const d = Math.sqrt(dr * dr + dg * dg + db * db);
             distances[p] = d;
-            keys[p] = float32Bits(d);
+            // The float32 value's bits (ordered like the value for d ≥ 0) through a shared buffer: `keys` views it.
+            rounded[p] = d;
           }
           sorter(keys, order);
           for (let rank = 0; rank < pixels; rank++) {
@@ -109,12 +107,31 @@ export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): Image
   };
 }
 
-const bitsFloat = new Float32Array(1);
-const bitsWord = new Uint32Array(bitsFloat.buffer);
-/** A non-negative float32's bit pattern, which orders like its value. */
-function float32Bits(value: number): number {
-  bitsFloat[0] = value;
-  return bitsWord[0] as number;
+interface WorkBuffers {
+  pixels: number;
+  blended: Float64Array;
+  passes: Uint8Array;
+  distances: Float64Array;
+  rounded: Float32Array;
+  keys: Uint32Array;
+  order: Uint32Array;
+  sorter: (keys: Uint32Array, order: Uint32Array) => void;
+  gradBlend: Float64Array;
+}
+
+function workBuffers(pixels: number): WorkBuffers {
+  const rounded = new Float32Array(pixels);
+  return {
+    pixels,
+    blended: new Float64Array(3 * pixels),
+    passes: new Uint8Array(3 * pixels),
+    distances: new Float64Array(pixels),
+    rounded,
+    keys: new Uint32Array(rounded.buffer),
+    order: new Uint32Array(pixels),
+    sorter: radixSorter(pixels),
+    gradBlend: new Float64Array(3 * pixels),
+  };
 }
 
 /**

@@ -53,18 +53,22 @@ export function createConditioningHook(parts: ConditioningParts): ConditioningHo
   const gradient = async (x: Latent, sigma: number, denoised: Latent): Promise<Float32Array> => {
     const image = await parts.decoder.decode(denoised);
     const imageGradient = new Float64Array(image.data.length);
+    const n = imageGradient.length;
     for (const { loss, scale } of parts.losses) {
-      const { gradient: lossGradient } = await loss.evaluate(image);
-      for (let i = 0; i < imageGradient.length; i++) {
-        imageGradient[i] = (imageGradient[i] ?? 0) - scale * (lossGradient[i] ?? 0);
+      // Fused where the loss offers it: no gradient array per loss (same values, fewer passes and allocations).
+      if (loss.subtractScaledGradient) {
+        loss.subtractScaledGradient(image, scale, imageGradient);
+        continue;
       }
+      const { gradient: lossGradient } = await loss.evaluate(image);
+      for (let i = 0; i < n; i++) imageGradient[i] = (imageGradient[i] as number) - scale * (lossGradient[i] ?? 0);
     }
     const onPrediction = await parts.decoder.pullback(denoised, imageGradient);
     const total = parts.wrt.kind === 'x' ? await parts.wrt.pullback(x, sigma, onPrediction) : onPrediction;
     const g = new Float32Array(total.length);
     for (let i = 0; i < g.length; i++) {
-      const v = total[i] ?? 0;
-      g[i] = Number.isNaN(v) ? 0 : v;
+      const v = total[i] as number;
+      g[i] = v === v ? v : 0;
     }
     parts.clamp(g, x.shape, sigma);
     return g;

@@ -22,6 +22,11 @@ export interface ImageLoss {
   /** The `*_scale` setting this loss belongs to, for messages. */
   readonly setting: string;
   evaluate(image: DecodedImage): LossValue | Promise<LossValue>;
+  /**
+   * Optional fused form for the guidance hook: `into[i] ← into[i] − scale·∂loss/∂image[i]` for every i, the same
+   * values as subtracting `scale ×` `evaluate`'s gradient, without allocating that gradient.
+   */
+  subtractScaledGradient?(image: DecodedImage, scale: number, into: Float64Array): void;
 }
 
 /** The loss with the scale its setting gives it: guidance descends `scale · loss`. */

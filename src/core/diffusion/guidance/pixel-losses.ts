@@ -28,15 +28,50 @@ function meanAbsolute(image: DecodedImage, centre: number, channel: number | nul
   return { value: sum / count, gradient };
 }
 
+/** `meanAbsolute`'s gradient times `scale`, subtracted from `into` (0 outside the channel, as there). */
+function subtractMeanAbsolute(
+  image: DecodedImage,
+  centre: number,
+  channel: number | null,
+  scale: number,
+  into: Float64Array,
+): void {
+  const { batch, channels, pixels } = planes(image.shape);
+  const data = image.data;
+  const count = channel === null ? data.length : batch * pixels;
+  for (let b = 0; b < batch; b++) {
+    for (let c = 0; c < channels; c++) {
+      const start = (b * channels + c) * pixels;
+      if (channel !== null && c !== channel) {
+        for (let i = start; i < start + pixels; i++) into[i] = (into[i] as number) - scale * 0;
+        continue;
+      }
+      for (let i = start; i < start + pixels; i++) {
+        into[i] = (into[i] as number) - scale * (Math.sign((data[i] as number) - centre) / count);
+      }
+    }
+  }
+}
+
 export const blueLoss: ImageLoss = {
   setting: 'blue_scale',
   evaluate: (image) => meanAbsolute(image, 0.9, planes(image.shape).channels - 1),
+  subtractScaledGradient: (image, scale, into) =>
+    subtractMeanAbsolute(image, 0.9, planes(image.shape).channels - 1, scale, into),
 };
 
-export const meanLoss: ImageLoss = { setting: 'mean_scale', evaluate: (image) => meanAbsolute(image, 0, null) };
+export const meanLoss: ImageLoss = {
+  setting: 'mean_scale',
+  evaluate: (image) => meanAbsolute(image, 0, null),
+  subtractScaledGradient: (image, scale, into) => subtractMeanAbsolute(image, 0, null, scale, into),
+};
 
 export function exposureLoss(target: number): ImageLoss {
-  return { setting: 'exposure_scale', evaluate: (image) => meanAbsolute(image, target, null) };
+  return {
+    setting: 'exposure_scale',
+    evaluate: (image) => meanAbsolute(image, target, null),
+    subtractScaledGradient: (image, scale, into) => subtractMeanAbsolute(image, target, null, scale, into),
+  };
 }
 
 export const varLoss: ImageLoss = {
@@ -55,19 +90,31 @@ export const varLoss: ImageLoss = {
     }
     return { value: squares / (n - 1), gradient };
   },
+  subtractScaledGradient(image, scale, into) {
+    const data = image.data;
+    const n = data.length;
+    let mean = 0;
+    for (const v of data) mean += v;
+    mean /= n;
+    for (let i = 0; i < n; i++) into[i] = (into[i] as number) - scale * ((2 * ((data[i] as number) - mean)) / (n - 1));
+  },
 };
 
 /** `target` is one decoded image [1, 3, h, w]; every batch element is compared with it (the original repeats it). */
 export function initMseLoss(target: DecodedImage): ImageLoss {
+  const checkSize = (image: DecodedImage): number => {
+    const perSample = target.data.length;
+    if (image.data.length % perSample !== 0) {
+      throw new RangeError(
+        `init_mse_image decodes to [${target.shape.join(', ')}] but the prediction to [${image.shape.join(', ')}]`,
+      );
+    }
+    return perSample;
+  };
   return {
     setting: 'init_mse_scale',
     evaluate(image) {
-      const perSample = target.data.length;
-      if (image.data.length % perSample !== 0) {
-        throw new RangeError(
-          `init_mse_image decodes to [${target.shape.join(', ')}] but the prediction to [${image.shape.join(', ')}]`,
-        );
-      }
+      const perSample = checkSize(image);
       const n = image.data.length;
       const gradient = new Float64Array(n);
       let sum = 0;
@@ -77,6 +124,15 @@ export function initMseLoss(target: DecodedImage): ImageLoss {
         gradient[i] = (2 * d) / n;
       }
       return { value: sum / n, gradient };
+    },
+    subtractScaledGradient(image, scale, into) {
+      const perSample = checkSize(image);
+      const data = image.data;
+      const n = data.length;
+      for (let i = 0; i < n; i++) {
+        const d = (data[i] as number) - (target.data[i % perSample] as number);
+        into[i] = (into[i] as number) - scale * ((2 * d) / n);
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
  * k-diffusion `sample_dpm_2_ancestral`; noise is drawn only on steps that do not end at σ_down = 0.
  */
 import type { Sampler } from './sampler.js';
-import { addScaledInPlace, ancestralStep, toDerivative } from './math.js';
+import { addScaledInPlace, ancestralStep, derivativeStepInPlace, toDerivative } from './math.js';
 import { midpointDerivative } from './dpm-2.js';
 import { kStepLoop } from './step-loop.js';
 
@@ -11,11 +11,11 @@ export const dpm2Ancestral: Sampler = (start, sigmas, ctx) =>
   kStepLoop(start, sigmas, ctx, async ({ sigma, next, x, denoised, report }) => {
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
     report();
-    const d = toDerivative(x, denoised, sigma);
     if (sigmaDown === 0) {
-      addScaledInPlace(x.data, d, sigmaDown - sigma);
+      derivativeStepInPlace(x.data, denoised.data, sigma, sigmaDown - sigma);
       return;
     }
+    const d = toDerivative(x, denoised, sigma);
     const d2 = await midpointDerivative(ctx.denoise, x, d, sigma, sigmaDown);
     addScaledInPlace(x.data, d2, sigmaDown - sigma, ctx.rng.randn(x.shape), sigmaUp);
   });

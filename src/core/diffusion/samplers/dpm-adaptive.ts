@@ -10,7 +10,7 @@
  */
 import type { Latent } from '../tensor.js';
 import type { Sampler } from './sampler.js';
-import { cloneLatent } from './math.js';
+import { cloneLatent, discardRandn } from './math.js';
 import {
   cachedEps,
   denoisedFromEps,
@@ -66,7 +66,7 @@ export const dpmAdaptive: Sampler = async (start, sigmas, ctx) => {
     const high = await dpmSolver3Step(ctx.denoise, x, s, t, cache);
     if (proposeStep(controller, scaledError(low, high, previous))) {
       previous = low;
-      ctx.rng.randn(x.shape);
+      discardRandn(ctx.rng, x.shape);
       x = high;
       s = t;
     }

@@ -8,7 +8,7 @@
  * raises "sigma_min and sigma_max must not be 0"; this returns the start latent, as every other sampler does.
  */
 import type { Sampler } from './sampler.js';
-import { cloneLatent } from './math.js';
+import { cloneLatent, discardRandn } from './math.js';
 import {
   cachedEps,
   denoisedFromEps,
@@ -49,7 +49,7 @@ export const dpmFast: Sampler = async (start, sigmas, ctx) => {
     if (order === 1) x = await dpmSolver1Step(ctx.denoise, x, t, tNext, cache);
     else if (order === 2) x = await dpmSolver2Step(ctx.denoise, x, t, tNext, cache);
     else x = await dpmSolver3Step(ctx.denoise, x, t, tNext, cache);
-    ctx.rng.randn(x.shape);
+    discardRandn(ctx.rng, x.shape);
   }
   return x;
 };

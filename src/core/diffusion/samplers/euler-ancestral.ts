@@ -3,14 +3,15 @@
  * after every step whose next σ is above 0.
  */
 import type { Sampler } from './sampler.js';
-import { addScaledInPlace, ancestralStep, toDerivative } from './math.js';
+import { ancestralStep, derivativeStepInPlace } from './math.js';
 import { kStepLoop } from './step-loop.js';
 
 export const eulerAncestral: Sampler = (start, sigmas, ctx) =>
   kStepLoop(start, sigmas, ctx, ({ sigma, next, x, denoised, report }) => {
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
     report();
-    const d = toDerivative(x, denoised, sigma);
-    if (next > 0) addScaledInPlace(x.data, d, sigmaDown - sigma, ctx.rng.randn(x.shape), sigmaUp);
-    else addScaledInPlace(x.data, d, sigmaDown - sigma);
+    // d = to_d(x, denoised, σ) is taken inside the update, after the callback, as the reference takes it.
+    if (next > 0)
+      derivativeStepInPlace(x.data, denoised.data, sigma, sigmaDown - sigma, ctx.rng.randn(x.shape), sigmaUp);
+    else derivativeStepInPlace(x.data, denoised.data, sigma, sigmaDown - sigma);
   });

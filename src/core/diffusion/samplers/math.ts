@@ -3,6 +3,7 @@
  * element-wise latent updates they are made of. Each update is one fused loop writing one new array, rather than
  * a tensor per operation as torch evaluates them; values are computed in float64 and stored as float32.
  */
+import type { Rng } from '../rng.js';
 import type { Latent } from '../tensor.js';
 
 export function latentLike(x: Latent, data: Float32Array): Latent {
@@ -26,6 +27,31 @@ export function toDerivative(x: Latent, denoised: Latent, sigma: number): Float3
 export function addScaledInPlace(x: Float32Array, da: Float32Array, a: number, db?: Float32Array, b = 0): void {
   if (db) for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) + (da[i] ?? 0) * a + (db[i] ?? 0) * b;
   else for (let i = 0; i < x.length; i++) x[i] = (x[i] ?? 0) + (da[i] ?? 0) * a;
+}
+
+/**
+ * x ← x + d·a (+ noise·b) with d = to_d(x, denoised, σ) rounded to float32 as its own tensor would be: the same
+ * values as `addScaledInPlace(x, toDerivative(x, denoised, σ), a, noise, b)` without the derivative's array.
+ */
+export function derivativeStepInPlace(
+  x: Float32Array,
+  denoised: Float32Array,
+  sigma: number,
+  a: number,
+  noise?: Float32Array,
+  b = 0,
+): void {
+  if (noise) {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i] ?? 0;
+      x[i] = xi + Math.fround((xi - (denoised[i] ?? 0)) / sigma) * a + (noise[i] ?? 0) * b;
+    }
+  } else {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i] ?? 0;
+      x[i] = xi + Math.fround((xi - (denoised[i] ?? 0)) / sigma) * a;
+    }
+  }
 }
 
 /** a·u + b·v as a new array. */
@@ -71,4 +97,10 @@ export function linearMultistepCoeff(order: number, sigmas: Float32Array, i: num
   for (let q = 0; q < GAUSS_NODES.length; q++)
     sum += (GAUSS_WEIGHTS[q] ?? 0) * basis(mid + half * (GAUSS_NODES[q] ?? 0));
   return sum * half;
+}
+
+/** A draw the reference makes and throws away (its noise is multiplied by 0): skipped where the generator can. */
+export function discardRandn(rng: Rng, shape: readonly number[]): void {
+  if (rng.skipRandn) rng.skipRandn(shape);
+  else rng.randn(shape);
 }
