@@ -19,7 +19,10 @@ const pools = new WeakMap<JobDatabase, pg.Pool>();
 
 export function openJobDatabase(url: string, options: { poolSize?: number } = {}): JobDatabase {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // $disconnect ends the pool (and its idle clients' errors stay handled until then).
+  // An idle connection the server drops (restart, admin termination) emits 'error' on the pool, which would
+  // otherwise crash the process; pg has already discarded that client and the next query opens a new one, so a
+  // real outage still surfaces as a failed query where the caller can act on it.
+  pool.on('error', () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;

@@ -12,9 +12,15 @@ export type WakeReason = 'notified' | 'timeout' | 'aborted';
 
 export class JobWakeups {
   private pending = false;
+  private lost = false;
   private readonly waiters = new Set<() => void>();
 
   private constructor(private readonly client: pg.Client) {
+    // A dropped LISTEN connection (Postgres restarted) must not crash the worker: from then on every wait runs
+    // to its timeout, so the worker keeps claiming by polling.
+    client.on('error', () => {
+      this.lost = true;
+    });
     client.on('notification', (message) => {
       if (message.channel !== JOBS_CHANNEL) return;
       this.pending = true;
@@ -57,6 +63,6 @@ export class JobWakeups {
 
   async close(): Promise<void> {
     for (const wake of [...this.waiters]) wake();
-    await this.client.end();
+    if (!this.lost) await this.client.end();
   }
 }

@@ -45,6 +45,8 @@ export async function createTestDatabase(label: string, options: { poolSize?: nu
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // DROP DATABASE … WITH (FORCE) terminates connections that are still closing; pg discards them.
+  pool.on('error', () => undefined);
   for (const file of await migrationFiles()) await pool.query(await readFile(file, 'utf8'));
   const prisma = openJobDatabase(url, { poolSize: options.poolSize ?? 20 });
   return {
