@@ -12,23 +12,18 @@
  *   each (high word first), `sqrt(−2·log(1 − u2))`, angle `2π·u1`, cos returned and sin cached in the generator for
  *   the next scalar draw (`manual_seed` clears the cache; the vectorised path neither reads nor clears it).
  */
-import { logCephesOneMinusUniform24, sinCosCephes } from './avx-mathfun.js';
+import { normalFill16 } from './avx-mathfun.js';
 import { Mt19937 } from './mt19937.js';
 import type { Rng } from './rng.js';
 import { elementCount } from './tensor.js';
 
-const f32 = Math.fround;
 const VECTOR_BLOCK = 16;
-const HALF_BLOCK = 8;
-const UNIFORM_24 = 2 ** -24;
 const UNIFORM_53 = 2 ** -53;
 const TWO_POW_32 = 2 ** 32;
-const TWO_PI_F32 = f32(2 * Math.PI);
 
 export class TorchGenerator implements Rng {
   private readonly engine: Mt19937;
   private cachedNormal: number | undefined;
-  private readonly sinCos = new Float64Array(2);
   private readonly tailWords = new Uint32Array(VECTOR_BLOCK);
 
   /** `torch.manual_seed(seed)`: `seed` is an integer in [0, 2^32 − 1] (see animation/seeds.ts `generatorSeed`). */
@@ -48,11 +43,10 @@ export class TorchGenerator implements Rng {
     // place: the same values as drawing every uniform first, without a second buffer.
     const words = new Uint32Array(out.buffer, out.byteOffset, count);
     this.engine.fillUint32(words);
-    for (let start = 0; start + VECTOR_BLOCK <= count; start += VECTOR_BLOCK)
-      this.boxMuller16(words, start, out, start);
+    normalFill16(words, 0, out, 0, Math.floor(count / VECTOR_BLOCK));
     if (count % VECTOR_BLOCK !== 0) {
       this.engine.fillUint32(this.tailWords);
-      this.boxMuller16(this.tailWords, 0, out, count - VECTOR_BLOCK);
+      normalFill16(this.tailWords, 0, out, count - VECTOR_BLOCK, 1);
     }
     return out;
   }
@@ -88,23 +82,6 @@ export class TorchGenerator implements Rng {
     const theta = 2 * Math.PI * u1;
     this.cachedNormal = radius * Math.sin(theta);
     return radius * Math.cos(theta);
-  }
-
-  /**
-   * `normal_fill_16_AVX2` with mean 0 and std 1 (the fused `n·1 + 0` is exact) on 16 raw MT outputs, each first
-   * made the uniform `(word & 0xFFFFFF)·2^-24`; `words` may share its bytes with `out`, as every lane pair is read
-   * before it is written.
-   */
-  private boxMuller16(words: Uint32Array, from: number, out: Float32Array, to: number): void {
-    const sinCos = this.sinCos;
-    for (let j = 0; j < HALF_BLOCK; j++) {
-      const u2 = ((words[from + j + HALF_BLOCK] as number) & 0xffffff) * UNIFORM_24;
-      // log(1 − u1) straight from u1's 24-bit integer; 2·log(·) is exact in float32, the square root and 2π·u2 round.
-      const radius = f32(Math.sqrt(-2 * logCephesOneMinusUniform24((words[from + j] as number) & 0xffffff)));
-      sinCosCephes(f32(TWO_PI_F32 * u2), sinCos);
-      out[to + j] = radius * (sinCos[1] as number);
-      out[to + j + HALF_BLOCK] = radius * (sinCos[0] as number);
-    }
   }
 }
 

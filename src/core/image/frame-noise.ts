@@ -55,24 +55,47 @@ export function sampleFromPixels(image: RawImage<'u8'>): Latent {
 
 /**
  * `add_noise(sample, amount)` followed by `.half()`: the init sample the next generation encodes. The sum is
- * rounded to float16 in place on its float32 bits (round the 13 low mantissa bits away, ties to even);
- * magnitudes below float16's normal range or at its top go through `roundToHalf`.
+ * rounded to float16 on its float32 bits (round the 13 low mantissa bits away, ties to even); magnitudes below
+ * float16's normal range or at its top go through `roundToHalf`. With the frame-noise generator (`XoshiroNormal`)
+ * the normals are drawn a cache-sized chunk at a time into a reused buffer, summed and rounded there, and only the
+ * result is written out (the same values as the generic path: the chunks continue one stream).
  */
 export function addFrameNoise(sample: Latent, amount: number, rng: Rng): Latent {
-  // The fresh noise array becomes the result: each value is read once, then overwritten by its noised sum.
-  const out = rng.randn(sample.shape);
   const base = sample.data;
   const scale = f32(amount);
-  // One pass: each sum is rounded to float16 while it is still in cache (roundToHalfInPlace, inlined).
-  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
-    const raw = bits[i] as number;
-    const exponent = (raw >>> 23) & 0xff;
-    if (exponent >= 113 && exponent < 142) bits[i] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
-    else out[i] = roundToHalf(out[i] as number);
+  if (rng instanceof XoshiroNormal) {
+    const out = new Float32Array(base.length);
+    const outBits = new Uint32Array(out.buffer);
+    for (let start = 0; start < out.length; start += CHUNK) {
+      const length = Math.min(CHUNK, out.length - start);
+      const noise = length === CHUNK ? NOISE : NOISE.subarray(0, length);
+      rng.randnInto(noise);
+      for (let j = 0; j < length; j++) NOISE[j] = f32((base[start + j] as number) + f32((NOISE[j] as number) * scale));
+      storeHalves(start, length, out, outBits);
+    }
+    return latent(sample.shape, out);
   }
+  // The fresh noise array becomes the result: each value is read once, then overwritten by its noised sum.
+  const out = rng.randn(sample.shape);
+  for (let i = 0; i < out.length; i++) out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
+  roundToHalfInPlace(out);
   return latent(sample.shape, out);
+}
+
+/** Normals per chunk of the fused paths: 16 KB of float32, well inside L1 beside the bytes read and written. */
+const CHUNK = 4096;
+const NOISE = new Float32Array(CHUNK);
+const NOISE_BITS = new Uint32Array(NOISE.buffer);
+
+/** NOISE[0, length) (float32 sums) → the nearest float16 values, stored at out[start, start + length). */
+function storeHalves(start: number, length: number, out: Float32Array, outBits: Uint32Array): void {
+  for (let j = 0; j < length; j++) {
+    const raw = NOISE_BITS[j] as number;
+    // Exponent field in float16's normal range [2^-14, 65504): round the 13 low mantissa bits away.
+    const exponent = (raw >>> 23) & 0xff;
+    if (exponent >= 113 && exponent < 142) outBits[start + j] = (raw + 0xfff + ((raw >>> 13) & 1)) & ~0x1fff;
+    else out[start + j] = roundToHalf(NOISE[j] as number);
+  }
 }
 
 /**
@@ -83,9 +106,24 @@ export function noisedSampleFromPixels(image: RawImage<'u8'>, amount: number, rn
   const { width, height, channels } = image;
   const plane = width * height;
   const shape = [1, channels, height, width];
-  const out = rng.randn(shape);
   const source = image.data;
   const scale = f32(amount);
+  if (rng instanceof XoshiroNormal) {
+    const out = new Float32Array(plane * channels);
+    const outBits = new Uint32Array(out.buffer);
+    for (let c = 0; c < channels; c++) {
+      for (let start = c * plane, end = start + plane, i = c; start < end; start += CHUNK) {
+        const length = Math.min(CHUNK, end - start);
+        rng.randnInto(length === CHUNK ? NOISE : NOISE.subarray(0, length));
+        for (let j = 0; j < length; j++, i += channels) {
+          NOISE[j] = f32((SAMPLE_OF_BYTE[source[i] as number] as number) + f32((NOISE[j] as number) * scale));
+        }
+        storeHalves(start, length, out, outBits);
+      }
+    }
+    return latent(shape, out);
+  }
+  const out = rng.randn(shape);
   for (let c = 0; c < channels; c++) {
     for (let p = 0, i = c, o = c * plane; p < plane; p++, i += channels, o++) {
       out[o] = f32((SAMPLE_OF_BYTE[source[i] as number] as number) + f32((out[o] as number) * scale));

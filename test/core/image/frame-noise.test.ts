@@ -10,7 +10,8 @@ import {
   sampleFromPixels,
   sampleToPixels,
 } from '../../../src/core/image/frame-noise.js';
-import { rawImageFrom } from '../../../src/core/image/raw-image.js';
+import { createRawImage, rawImageFrom } from '../../../src/core/image/raw-image.js';
+import type { Rng } from '../../../src/core/diffusion/rng.js';
 
 const pixel = (...rgb: number[]) => rawImageFrom('u8', 1, 1, 3, Uint8Array.from(rgb));
 
@@ -76,6 +77,24 @@ describe('addFrameNoise', () => {
       const onePass = noisedSampleFromPixels(image, amount, frameNoiseRng(9));
       expect(onePass.shape).toEqual(twoPass.shape);
       expect(Array.from(onePass.data)).toEqual(Array.from(twoPass.data));
+    }
+  });
+});
+
+describe('fused frame-noise path', () => {
+  it('with XoshiroNormal gives the values of the generic randn-then-add path (chunks continue one stream)', () => {
+    const size = 70; // 70²×3 = 14700 values: several 4096 chunks plus a partial one
+    const image = createRawImage('u8', size, size, 3);
+    for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 37) & 255;
+    const generic: Rng = { randn: (shape) => new XoshiroNormal(77).randn(shape) };
+    for (const amount of [0.02, 0.5]) {
+      const expected = addFrameNoise(sampleFromPixels(image), amount, generic);
+      expect(Array.from(addFrameNoise(sampleFromPixels(image), amount, new XoshiroNormal(77)).data)).toEqual(
+        Array.from(expected.data),
+      );
+      expect(Array.from(noisedSampleFromPixels(image, amount, new XoshiroNormal(77)).data)).toEqual(
+        Array.from(expected.data),
+      );
     }
   });
 });

@@ -74,13 +74,18 @@ export function exposureLoss(target: number): ImageLoss {
   };
 }
 
+/** The mean, summed in index order (an indexed loop: `for…of` over a typed array cost ~5× here). */
+function meanOf(data: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) sum += data[i] as number;
+  return sum / data.length;
+}
+
 export const varLoss: ImageLoss = {
   setting: 'var_scale',
   evaluate(image) {
     const n = image.data.length;
-    let mean = 0;
-    for (const v of image.data) mean += v;
-    mean /= n;
+    const mean = meanOf(image.data);
     let squares = 0;
     const gradient = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -93,9 +98,7 @@ export const varLoss: ImageLoss = {
   subtractScaledGradient(image, scale, into) {
     const data = image.data;
     const n = data.length;
-    let mean = 0;
-    for (const v of data) mean += v;
-    mean /= n;
+    const mean = meanOf(data);
     for (let i = 0; i < n; i++) into[i] = (into[i] as number) - scale * ((2 * ((data[i] as number) - mean)) / (n - 1));
   },
 };
