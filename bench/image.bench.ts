@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { matchColorsTo, prepareColorTarget } from '../src/core/image/color-coherence.js';
 import { applyContrast } from '../src/core/image/contrast.js';
-import { addFrameNoise, frameNoiseRng, sampleFromPixels } from '../src/core/image/frame-noise.js';
+import { frameNoiseRng, noisedSampleFromPixels } from '../src/core/image/frame-noise.js';
 import { loadOpenCv } from '../src/core/image/opencv.js';
 import { createRawImage, type RawImage } from '../src/core/image/raw-image.js';
 import { unsharpMask, type UnsharpMaskParams } from '../src/core/image/unsharp-mask.js';
@@ -159,11 +159,11 @@ const ops = {
   warp3d: () => warp3d(image, depth, WARP),
   labMatch: () => matchColorsTo(image, target),
   unsharpContrast: () => unsharpMask(applyContrast(image, CONTRAST), UNSHARP),
-  noise: () => addFrameNoise(sampleFromPixels(image), NOISE, frameNoiseRng(SEED)),
+  noise: () => noisedSampleFromPixels(image, NOISE, frameNoiseRng(SEED)),
   chain: async () => {
     const matched = await matchColorsTo(warp3d(image, depth, WARP), target);
     const sharpened = await unsharpMask(applyContrast(matched, CONTRAST), UNSHARP);
-    return addFrameNoise(sampleFromPixels(sharpened), NOISE, frameNoiseRng(SEED));
+    return noisedSampleFromPixels(sharpened, NOISE, frameNoiseRng(SEED));
   },
 };
 const ours: Record<string, number> = {};

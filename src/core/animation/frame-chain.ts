@@ -9,7 +9,7 @@ import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
 import { applyColorCoherence, needsVideoFrame, type ColorReference } from '../image/color-reference.js';
 import { applyContrast } from '../image/contrast.js';
-import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
+import { frameNoiseRng, noisedSampleFromPixels, sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
 import type { RawImage } from '../image/raw-image.js';
 import { unsharpMask } from '../image/unsharp-mask.js';
@@ -86,6 +86,5 @@ export async function prepareInit(input: FrameChainInput): Promise<PreparedInit>
  * each frame's noise generator is seeded afresh (frame-noise.ts), so no later draw depends on it.
  */
 function noisedSample(image: RawImage<'u8'>, amount: number, seed: number): Latent {
-  const sample = sampleFromPixels(image);
-  return amount === 0 ? sample : addFrameNoise(sample, amount, frameNoiseRng(seed));
+  return amount === 0 ? sampleFromPixels(image) : noisedSampleFromPixels(image, amount, frameNoiseRng(seed));
 }
