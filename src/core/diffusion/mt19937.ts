@@ -72,7 +72,7 @@ export class Mt19937 {
   }
 
   /** Advances past the next `count` outputs without tempering them (the state twists as often as drawing would). */
-  skip(count: number): void {
+  advance(count: number): void {
     let remaining = count;
     while (remaining > 0) {
       if (this.index >= N) this.twist();

@@ -60,8 +60,8 @@ export class TorchGenerator implements Rng {
       this.randn(shape);
       return;
     }
-    this.engine.skip(count);
-    if (count % VECTOR_BLOCK !== 0) this.engine.skip(VECTOR_BLOCK);
+    this.engine.advance(count);
+    if (count % VECTOR_BLOCK !== 0) this.engine.advance(VECTOR_BLOCK);
   }
 
   private uniform53(): number {

@@ -4,36 +4,13 @@
  * stretched to W×H with Lanczos as the notebook loads it, `colormatch_image` at its own size.
  */
 import type { RawImage } from '../../image/raw-image.js';
+import { guidanceShape } from '../../settings/schema-guidance.js';
 import type { DeforumSettings } from '../../settings/schema.js';
 
-export const GUIDANCE_SETTING_NAMES = [
-  'mean_scale',
-  'var_scale',
-  'exposure_scale',
-  'exposure_target',
-  'colormatch_scale',
-  'colormatch_image',
-  'colormatch_n_colors',
-  'ignore_sat_weight',
-  'clip_name',
-  'clip_scale',
-  'aesthetics_scale',
-  'cutn',
-  'cut_pow',
-  'init_mse_scale',
-  'init_mse_image',
-  'blue_scale',
-  'gradient_wrt',
-  'gradient_add_to',
-  'decode_method',
-  'grad_threshold_type',
-  'clamp_grad_threshold',
-  'clamp_start',
-  'clamp_stop',
-  'grad_inject_timing',
-] as const satisfies readonly (keyof DeforumSettings)[];
+/** The guidance group of the settings schema is the one list of these names. */
+const GUIDANCE_SETTING_NAMES = Object.keys(guidanceShape) as (keyof typeof guidanceShape)[];
 
-export type GuidanceSettings = Pick<DeforumSettings, (typeof GUIDANCE_SETTING_NAMES)[number]>;
+export type GuidanceSettings = Pick<DeforumSettings, keyof typeof guidanceShape>;
 
 /** The scales in the notebook's order of losses (`loss_fns_scales` in `generate()`). */
 export const GUIDANCE_SCALES = [
