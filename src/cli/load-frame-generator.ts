@@ -3,6 +3,7 @@
  * progress bar keeps drawing while a model runs), the FrameGenerator over it with the render's fixed settings,
  * and the depth model when a 3D render warps with depth. Everything opened here is released by `release()`.
  */
+import { usesDepthPictures } from '../core/animation/depth-pictures.js';
 import type { FrameGenerator } from '../core/animation/frame-generator.js';
 import type { DepthModel } from '../core/diffusion/models/depth.js';
 import type { DeviceName } from '../core/diffusion/onnx/providers.js';
@@ -36,7 +37,7 @@ export async function loadFrameGenerator(
   try {
     const components = await loadComponents(modelsDir, host);
     const depth =
-      settings.animation_mode === '3D' && settings.use_depth_warping
+      (settings.animation_mode === '3D' && settings.use_depth_warping) || usesDepthPictures(settings)
         ? await loadDepthModel(modelsDir, host, { midasWeight: settings.midas_weight })
         : null;
     const generate = createDiffusionGenerator(components, {

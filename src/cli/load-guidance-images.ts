@@ -3,6 +3,7 @@
  * `init_mse_image` stretched to W×H with Lanczos, `colormatch_image` at its own size, both RGB. Only the images
  * of losses that are on are read; a URL is refused with what to do, since this engine fetches nothing.
  */
+import { usesVideoAsMseImage } from '../core/animation/hybrid-mse-image.js';
 import { decodeImage } from '../core/image/codec.js';
 import type { RawImage } from '../core/image/raw-image.js';
 import {
@@ -35,7 +36,10 @@ export async function loadRenderGuidance(settings: DeforumSettings): Promise<Ren
   return {
     settings: guidanceSettingsOf(settings),
     images: {
-      init_mse_image: await read('init_mse_image', settings.init_mse_scale, { width: settings.W, height: settings.H }),
+      // With hybrid_use_video_as_mse_image each frame brings its video frame instead (hybrid-mse-image.ts).
+      init_mse_image: usesVideoAsMseImage(settings)
+        ? null
+        : await read('init_mse_image', settings.init_mse_scale, { width: settings.W, height: settings.H }),
       colormatch_image: await read('colormatch_image', settings.colormatch_scale),
     },
   };

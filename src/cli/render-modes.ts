@@ -5,6 +5,7 @@
  * renderDeforum. Video modes go through the same frame writer and encoder as 2D/3D (`runVideo`); stills are
  * written as the events name them, with the settings file only when `save_settings` (spec §16.1).
  */
+import type { Checkpoint } from '../core/animation/checkpoint.js';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameSource } from '../core/animation/frame-source.js';
@@ -39,6 +40,8 @@ export interface ModeOptions {
 export interface ModeRun {
   out: string;
   timestring: string;
+  /** Video Input and Interpolation: continue the stopped run from its checkpoint. */
+  resumeFrom?: Checkpoint;
   /** Writes the settings file, the frames of `start` and the video (render.ts's renderRun). */
   runVideo: (
     settings: DeforumSettings,
@@ -76,6 +79,7 @@ export async function renderOtherMode(
       video,
       maskVideo,
       signal,
+      ...(run.resumeFrom !== undefined && { resumeFrom: run.resumeFrom }),
     });
     if (settings.animation_mode === 'None') return await writeStills(settings, run, input);
     const frameCount = video?.count ?? planInterpolationLength(settings);

@@ -55,10 +55,15 @@ export async function writeRender(
       const { checkpoint, image } = event;
       const file = path.join(target.out, frameFileName(target.timestring, event.frame));
       const save = target.saveCheckpoint;
+      const { depth } = event;
+      const depthFile = path.join(target.out, frameFileName(`${target.timestring}_depth`, event.frame));
       await output.add(
         event.frame,
         image,
-        () => writeFrameImage(event, file),
+        async () => {
+          await writeFrameImage(event, file);
+          if (depth !== undefined) await writeFrameImage(depth, depthFile);
+        },
         checkpoint === undefined || save === undefined ? undefined : () => save(checkpoint),
       );
     }

@@ -15,7 +15,7 @@ import { createWorkerLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { ModelSessions } from './model-sessions.js';
 import { scheduleRetention } from './retention.js';
-import { LocalStorage } from './storage.js';
+import { openStorage } from './storage.js';
 import type { WorkerConfig } from './worker-config.js';
 import { abortableSleep, runWorkerLoop } from './worker-loop.js';
 
@@ -26,7 +26,7 @@ export async function runWorker(config: WorkerConfig, stop: AbortSignal): Promis
   const db = openJobDatabase(config.databaseUrl, { poolSize: config.concurrency + 3 });
   const jobs = new JobStore(db, storeConfig);
   const leases = new JobLeases(db, storeConfig);
-  const storage = new LocalStorage(config.storageDir);
+  const storage = openStorage(config.storageUrl, process.env);
   const metrics = new WorkerMetrics();
   const sessions = new ModelSessions(config.modelsDir, config.device, (message) => log.warn(message));
   const wakeups = await JobWakeups.listen(config.databaseUrl);

@@ -16,6 +16,7 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../core/ani
 import { identityGenerator } from '../core/animation/identity-generator.js';
 import { motionPreviewSettings } from '../core/animation/motion-preview.js';
 import type { FrameDoneEvent } from '../core/animation/render-events.js';
+import { DeforumError } from '../core/errors.js';
 import { renderAnimation } from '../core/animation/render-loop.js';
 import { checkRenderable } from '../core/animation/render-support.js';
 import { decodeImage, encodePng } from '../core/image/codec.js';
@@ -95,7 +96,27 @@ function jobSettings(job: JobRecord): DeforumSettings {
   const seed = parsed.seed === -1 ? seedOf(job.id) : parsed.seed;
   const settings = { ...parsed, W: parsed.W - (parsed.W % 64), H: parsed.H - (parsed.H % 64), seed };
   checkRenderable(job.preview ? motionPreviewSettings(settings) : settings);
+  checkStorable(settings);
   return job.preview ? motionPreviewSettings(settings) : settings;
+}
+
+/**
+ * What `deforum render` can write but a worker does not store yet (it keeps 8-bit PNG frames only): refused
+ * before any frame renders, so a job never finishes with less than it asked for.
+ */
+function checkStorable(settings: DeforumSettings): void {
+  const refuse = (setting: string, given: string): never => {
+    throw new DeforumError(
+      { code: 'setting_unsupported', setting, given, reason: 'workers store 8-bit frames only' },
+      `${setting} = ${given} is not stored by the worker fleet yet (it keeps 8-bit PNG frames only); ` +
+        'render this one with `deforum render`, or change the setting.',
+    );
+  };
+  if (settings.bit_depth_output !== 8) refuse('bit_depth_output', String(settings.bit_depth_output));
+  if (settings.save_depth_maps) refuse('save_depth_maps', 'true');
+  if (settings.hybrid_composite && settings.hybrid_comp_mask_type.includes('Depth')) {
+    refuse('hybrid_comp_mask_type', settings.hybrid_comp_mask_type);
+  }
 }
 
 function seedOf(jobId: string): number {

@@ -1,100 +1,61 @@
 /**
- * Where a job's files live (init image, frames, checkpoints, the video): one small interface so the local
- * directory (one machine or a shared volume) and, later, an S3-compatible store are interchangeable. Keys are
- * made here from job ids only (`jobs/<uuid>/...`), never from user text, so no user input can name a path.
+ * Where a job's files live (init image, frames, checkpoints, the video): one small interface (storage-keys.ts)
+ * with two backends, chosen by one URL (DEFORUM_STORAGE_URL):
+ *
+ * - `file:///srv/deforum` or a plain path: LocalStorage, a directory (one machine or a shared volume);
+ * - `s3://bucket/prefix`: S3Storage, any S3-compatible store; endpoint, region and credentials from the standard
+ *   AWS environment variables (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...).
  */
-import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { LocalStorage } from './storage-local.js';
+import { S3Storage } from './storage-s3.js';
+import type { Storage } from './storage-keys.js';
 
-export interface Storage {
-  put(key: string, bytes: Uint8Array): Promise<void>;
-  get(key: string): Promise<Buffer>;
-  delete(key: string): Promise<void>;
-  /** Deletes every key under `jobs/<jobId>/`. */
-  deleteJob(jobId: string): Promise<void>;
-  /** Deletes a job's checkpointed frames or checkpoints (`jobs/<jobId>/frames/`, `.../checkpoints/`): retention. */
-  deleteJobFolder(jobId: string, folder: JobFolder): Promise<void>;
-}
+export * from './storage-keys.js';
+export { LocalStorage } from './storage-local.js';
+export { S3Storage, type S3StorageOptions } from './storage-s3.js';
 
-export type JobFolder = 'frames' | 'checkpoints';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const KEY = /^jobs\/[0-9a-f-]{36}\/(?:[a-z]+(?:\/\d{5}(?:-a\d{1,6})?\.[a-z]+|\.[a-z0-9]+)?)$/;
-
-export type JobFileKind = 'init' | 'mask' | 'video' | 'audio' | 'settings' | 'result';
-
-/** `jobs/<id>/init.png`: a job's attachment or result; the extension is from a fixed list chosen by the caller. */
-export function jobFileKey(jobId: string, kind: JobFileKind, extension: string): string {
-  return checkKey(`jobs/${checkJobId(jobId)}/${kind}.${extension}`);
+/** Opens the storage a DEFORUM_STORAGE_URL names; `env` supplies the AWS settings of an `s3://` URL. */
+export function openStorage(location: string, env: NodeJS.ProcessEnv = {}): Storage {
+  if (location.startsWith('s3://')) {
+    const url = new URL(location);
+    if (url.hostname === '') throw new RangeError(`'${location}' names no bucket (s3://bucket/prefix)`);
+    return new S3Storage({
+      bucket: url.hostname,
+      prefix: decodeURIComponent(url.pathname.replace(/^\/+/, '')),
+      clientConfig: s3ClientConfig(env),
+    });
+  }
+  if (location.startsWith('file://')) return new LocalStorage(fileURLToPath(location));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new RangeError(`storage '${location}' is neither file:// nor s3://`);
+  }
+  return new LocalStorage(location);
 }
 
 /**
- * `jobs/<id>/frames/00012-a3.png`: frame 12 as attempt 3 rendered it. The attempt is part of the key so a worker
- * that lost its lease (and writes its file before its fenced database write is refused) never overwrites a file
- * that the job's current attempt recorded: job_frames names the one file of each frame that counts.
+ * The SDK reads credentials and region itself; a custom endpoint (MinIO, R2, s3rver) is given explicitly so it is
+ * addressed path-style, with checksums only where the API requires them (what S3-compatible stores accept).
  */
-export function frameKey(jobId: string, frameIndex: number, attempt: number): string {
-  return checkKey(`jobs/${checkJobId(jobId)}/frames/${attemptFileName(frameIndex, attempt)}.png`);
-}
-
-/** `jobs/<id>/checkpoints/00012-a3.bin`: the render loop's state after frame 12 of attempt 3. */
-export function checkpointKey(jobId: string, frameIndex: number, attempt: number): string {
-  return checkKey(`jobs/${checkJobId(jobId)}/checkpoints/${attemptFileName(frameIndex, attempt)}.bin`);
-}
-
-function attemptFileName(frameIndex: number, attempt: number): string {
-  if (!Number.isSafeInteger(frameIndex) || frameIndex < 0 || frameIndex > 99_999) {
-    throw new RangeError(`frame index ${String(frameIndex)} is outside 0..99999`);
-  }
-  if (!Number.isSafeInteger(attempt) || attempt < 1 || attempt > 999_999) {
-    throw new RangeError(`attempt ${String(attempt)} is outside 1..999999`);
-  }
-  return `${String(frameIndex).padStart(5, '0')}-a${attempt}`;
-}
-
-export class LocalStorage implements Storage {
-  readonly root: string;
-
-  constructor(root: string) {
-    this.root = path.resolve(root);
-  }
-
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    const file = this.pathOf(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    // Write then rename: a reader (or a resumed worker) never sees half a file.
-    const partial = `${file}.partial-${process.pid}`;
-    await writeFile(partial, bytes);
-    await rename(partial, file);
-  }
-
-  async get(key: string): Promise<Buffer> {
-    return readFile(this.pathOf(key));
-  }
-
-  async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
-  }
-
-  async deleteJob(jobId: string): Promise<void> {
-    await rm(path.join(this.root, 'jobs', checkJobId(jobId)), { recursive: true, force: true });
-  }
-
-  async deleteJobFolder(jobId: string, folder: JobFolder): Promise<void> {
-    await rm(path.join(this.root, 'jobs', checkJobId(jobId), folder), { recursive: true, force: true });
-  }
-
-  private pathOf(key: string): string {
-    return path.join(this.root, ...checkKey(key).split('/'));
-  }
-}
-
-function checkJobId(jobId: string): string {
-  if (!UUID.test(jobId)) throw new RangeError(`'${jobId}' is not a job id (a lower-case UUID)`);
-  return jobId;
-}
-
-function checkKey(key: string): string {
-  if (!KEY.test(key)) throw new RangeError(`'${key}' is not a storage key made by jobFileKey or frameKey`);
-  return key;
+function s3ClientConfig(env: NodeJS.ProcessEnv): S3ClientConfig {
+  const endpoint = env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'];
+  const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  // Keys in `env` win; without them the SDK's own chain (profiles, instance roles, ...) finds credentials.
+  const credentials =
+    accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken !== undefined && { sessionToken }) } }
+      : {};
+  if (endpoint === undefined || endpoint === '') return { region, ...credentials };
+  return {
+    region,
+    ...credentials,
+    endpoint,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
 }

@@ -14,7 +14,13 @@ const positiveMs = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
-  DEFORUM_STORAGE_DIR: z.string().min(1).default('storage'),
+  /**
+   * Where jobs' files live: `file:///srv/deforum` (or a plain path) for a directory, `s3://bucket/prefix` for an
+   * S3-compatible store (endpoint, region and credentials from the standard AWS_* variables). Default ./storage.
+   */
+  DEFORUM_STORAGE_URL: z.string().min(1).optional(),
+  /** The older name of a local DEFORUM_STORAGE_URL, still read when that is unset. */
+  DEFORUM_STORAGE_DIR: z.string().min(1).optional(),
   /** Without it the worker serves preview jobs only. */
   DEFORUM_MODELS_DIR: z.string().min(1).optional(),
   /** The model name this worker advertises for its models folder (jobs name the model they need). */
@@ -43,7 +49,8 @@ const envSchema = z.object({
 
 export interface WorkerConfig {
   databaseUrl: string;
-  storageDir: string;
+  /** A DEFORUM_STORAGE_URL: what openStorage (storage.ts) takes. */
+  storageUrl: string;
   modelsDir: string | null;
   /** What the worker claims: its models' names (none without a models folder: preview jobs only). */
   models: readonly string[];
@@ -85,7 +92,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv, flags: WorkerFlags = {}
   const leaseMs = e.DEFORUM_LEASE_MS;
   return {
     databaseUrl: e.DATABASE_URL,
-    storageDir: e.DEFORUM_STORAGE_DIR,
+    storageUrl: e.DEFORUM_STORAGE_URL ?? e.DEFORUM_STORAGE_DIR ?? 'storage',
     modelsDir,
     models: modelsDir === null ? [] : [e.DEFORUM_MODEL_NAME],
     device: e.DEFORUM_DEVICE,

@@ -192,8 +192,12 @@ describe('deforum render (with diffusion)', () => {
     ],
     [
       'for a setting the loop cannot render yet, before loading any model',
-      [settingsFile({ animation_mode: '2D', max_frames: 3, bit_depth_output: 32 }), '--models', REPO_ROOT],
-      /bit_depth_output is 32: float EXR frames are not written/,
+      [
+        settingsFile({ animation_mode: '2D', max_frames: 3, bit_depth_output: 32, color_force_grayscale: true }),
+        '--models',
+        REPO_ROOT,
+      ],
+      /color_force_grayscale is true: forced grayscale is applied to 8-bit frames only/,
     ],
   ])('fails with one clear line %s', (_case, args, message) => {
     const out = freshDir();

@@ -225,15 +225,19 @@ async function render(
   const initPath = options.init ?? (settings.animation_mode === 'Video Input' ? undefined : initImageOf(settings));
   if (!animated) {
     const { models, device, video, mask, frames } = options;
-    // These modes write no checkpoints, so an interrupted run is rendered again rather than resumed.
+    // Video Input and Interpolation store checkpoints and resume; stills are rendered again rather than resumed.
     const { resumeCommand: _resume, ...fresh } = placement;
+    const resumable = settings.animation_mode !== 'None';
+    const { resumeFrom } = placement;
     return renderOtherMode(
       settings,
       { models, device, initPath, video, mask, frames },
       {
         out: placement.out,
         timestring: placement.timestring,
-        runVideo: (modeSettings, start) => renderRun(modeSettings, options, 'render', start, fresh),
+        ...(resumable && resumeFrom !== undefined && { resumeFrom }),
+        runVideo: (modeSettings, start) =>
+          renderRun(modeSettings, options, 'render', start, resumable ? placement : fresh),
       },
     );
   }

@@ -4,6 +4,7 @@
  * are given when the generator is built, so the loop never sees a model. Masks travel with the request because the
  * loop changes them between frames (a mask video, the overlay warped with the camera, spec §15).
  */
+import type { GuidanceImages } from '../diffusion/guidance/guidance-settings.js';
 import type { Latent } from '../diffusion/tensor.js';
 import type { MaskPlane } from '../image/mask.js';
 import type { SamplerName } from '../settings/samplers.js';
@@ -27,6 +28,11 @@ export interface GenerateRequest {
    * (0 = the request's own prompts, 1 = this pair), as the notebook blends `c_k` and `c_{k+1}` (spec §13).
    */
   readonly promptBlend?: { readonly prompt: string; readonly negativePrompt: string; readonly weight: number };
+  /**
+   * Guidance images of this frame in place of the render-fixed ones (spec §12): with
+   * `hybrid_use_video_as_mse_image` the frame's video frame is its `init_mse_image`.
+   */
+  readonly guidanceImages?: Partial<GuidanceImages>;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number, total: number) => void;
 }

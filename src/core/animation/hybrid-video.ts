@@ -23,6 +23,7 @@ import type { PixelFormat, RawImage } from '../image/raw-image.js';
 import { warpPerspective, type BorderMode } from '../image/warp-perspective.js';
 import type { DeforumSettings } from '../settings/schema.js';
 import type { AnimKeys } from './anim-keys.js';
+import type { DepthPictures } from './depth-pictures.js';
 import { truncateToBytes } from './cadence-images.js';
 import { readSized, type FrameSource } from './frame-source.js';
 import type { ImageFileEvent } from './render-events.js';
@@ -43,9 +44,11 @@ export interface HybridVideoInput {
   settings: DeforumSettings;
   video: FrameSource;
   keys: AnimKeys;
+  /** Depth / Video Depth masks: the run's depth pictures (depth-pictures.ts). */
+  depthPictures?: DepthPictures | null;
 }
 
-export function createHybridVideo({ settings, video, keys }: HybridVideoInput): HybridVideo {
+export function createHybridVideo({ settings, video, keys, depthPictures }: HybridVideoInput): HybridVideo {
   const size = { width: settings.W, height: settings.H };
   const border: BorderMode = settings.border;
   const motion = settings.hybrid_motion;
@@ -76,15 +79,43 @@ export function createHybridVideo({ settings, video, keys }: HybridVideoInput): 
     const move = await motionAt(frame);
     const moved = move === null ? image : await move(image);
     if (!settings.hybrid_composite) return { image: moved, files: [] };
-    const result = hybridComposite({ prev: moved, video: await lanczosFileFrame(frame) }, compositeParams(frame));
+    const videoFrame = await lanczosFileFrame(frame);
     const name = (what: string): string => `hybridframes/${what}${String(frame).padStart(5, '0')}.jpg`;
     const files: ImageFileEvent[] = [];
+    const depth = await maskDepth(videoFrame, (image) =>
+      files.push({ type: 'image:file', file: name('vid-depth'), image }),
+    );
+    const inputs = { prev: moved, video: videoFrame, ...(depth !== null && { depth }) };
+    const result = hybridComposite(inputs, compositeParams(frame));
     if (settings.hybrid_comp_save_extra_frames) {
       if (result.savedMask !== null) files.push({ type: 'image:file', file: name('mask'), image: result.savedMask });
       if (result.comp !== null) files.push({ type: 'image:file', file: name('comp'), image: result.comp });
       files.push({ type: 'image:file', file: name('prev'), image: result.image });
     }
     return { image: result.image, files };
+  }
+
+  /**
+   * Depth: the newest saved depth picture (frame f − 1's); Video Depth: the video frame's depth, normalised with
+   * the run's running range and saved as `hybridframes/vid-depth{f:05}.jpg` (spec §12.2). We composite with the
+   * picture itself, not the JPEG read back (docs/deviations.md).
+   */
+  async function maskDepth(
+    videoFrame: RawImage<'u8'>,
+    save: (image: RawImage<'u8'>) => void,
+  ): Promise<RawImage<'u8'> | null> {
+    const type = settings.hybrid_comp_mask_type;
+    if (type !== 'Depth' && type !== 'Video Depth') return null;
+    if (depthPictures === undefined || depthPictures === null) {
+      throw new RangeError(`hybrid_comp_mask_type ${type} needs the depth model; none was given to the render.`);
+    }
+    if (type === 'Depth') {
+      if (depthPictures.last === null) throw new RangeError("the Depth mask needs the previous frame's depth picture");
+      return depthPictures.last;
+    }
+    const picture = depthPictures.picture((await depthPictures.model.predict(videoFrame)).depth, false).image;
+    save(picture);
+    return picture;
   }
 
   function compositeParams(frame: number): HybridCompositeParams {
@@ -113,6 +144,7 @@ export function hybridVideoOf(
   active: boolean,
   video: FrameSource | null,
   keys: AnimKeys,
+  depthPictures: DepthPictures | null = null,
 ): HybridVideo | null {
   if (!active) return null;
   if (video === null || video.count === 0) {
@@ -125,7 +157,7 @@ export function hybridVideoOf(
   if (video.count < settings.max_frames) {
     throw new RangeError(`hybrid video: ${settings.max_frames} frames to render but ${video.count} video frames`);
   }
-  return createHybridVideo({ settings, video, keys });
+  return createHybridVideo({ settings, video, keys, depthPictures });
 }
 
 /** The 8-bit picture an estimation reads; a float cadence image is truncated as the original's uint8 cast does. */

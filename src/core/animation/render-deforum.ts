@@ -5,6 +5,7 @@
  * values from the caller, so this module and everything below it stay free of I/O.
  */
 import type { DepthModel } from '../diffusion/models/depth.js';
+import type { Checkpoint } from './checkpoint.js';
 import { DeforumError } from '../errors.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { DeforumSettings } from '../settings/schema.js';
@@ -32,11 +33,16 @@ export interface DeforumRenderInput {
   maskVideo: FrameSource | null;
   depthModel?: DepthModel | null;
   signal?: AbortSignal;
+  /** Continue a stopped run from its last checkpoint (every renderer makes them). */
+  resumeFrom?: Checkpoint;
 }
 
 export function renderDeforum(input: DeforumRenderInput): AsyncGenerator<RenderEvent, void, undefined> {
   const { settings, generate, mask } = input;
-  const signal = input.signal === undefined ? {} : { signal: input.signal };
+  const signal = {
+    ...(input.signal !== undefined && { signal: input.signal }),
+    ...(input.resumeFrom !== undefined && { resumeFrom: input.resumeFrom }),
+  };
   const init = input.inits[0] ?? null;
   switch (settings.animation_mode) {
     case '2D':

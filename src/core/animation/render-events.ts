@@ -48,10 +48,24 @@ export interface FrameDoneEvent {
    */
   image16?: RawImage<'f32'>;
   /**
-   * The loop's state after this frame, to store for a resume (checkpoint.ts). 2D/3D frames carry one; a mode that
-   * cannot resume yet leaves it out.
+   * With `bit_depth_output` 32, a diffused frame as float32 in 0…1: write this one as `{timestring}_{frame:05}.exr`
+   * (spec §2, core/image/exr.ts); `image` stays the 8-bit conversion, what previews and the MP4 read.
+   */
+  image32?: RawImage<'f32'>;
+  /** `save_depth_maps`: the frame's depth picture, written as `{timestring}_depth_{frame:05}.png` (`.exr` at 32-bit). */
+  depth?: DepthPicture;
+  /**
+   * The renderer's state after this frame, to store for a resume (checkpoint.ts); every renderer's frames carry
+   * one (Video Input and Interpolation through modes/mode-checkpoint.ts).
    */
   checkpoint?: Checkpoint;
+}
+
+/** A depth picture at the run's bit depth (spec §10): 8-bit `image`, with `image16` or `image32` as for frames. */
+export interface DepthPicture {
+  image: RawImage<'u8'>;
+  image16?: RawImage<'f32'>;
+  image32?: RawImage<'f32'>;
 }
 
 /**
@@ -64,6 +78,8 @@ export interface ImageFileEvent {
   /** 8-bit; `image16` (0…255 float scale) instead when the file is a 16-bit PNG. */
   image: RawImage<'u8'>;
   image16?: RawImage<'f32'>;
+  /** Stills: the renderer's state once this file is saved, to store for a resume (modes/mode-checkpoint.ts). */
+  checkpoint?: Checkpoint;
 }
 
 export interface RenderDoneEvent {

@@ -17,7 +17,7 @@ import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
 import { DeforumError } from '../errors.js';
 import { createColorReference, type ColorReference } from '../image/color-reference.js';
-import { sampleFromPixels } from '../image/frame-noise.js';
+import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { SamplerName } from '../settings/samplers.js';
 import type { DeforumSettings } from '../settings/schema.js';
@@ -26,16 +26,18 @@ import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint.js';
 import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
 import { prepareInit, type PreparedInit } from './frame-chain.js';
+import { depthPicturesOf } from './depth-pictures.js';
 import { diffusedFrameDone, frameDone } from './frame-done.js';
 import { prepareMasks, requestMask, type PreparedMasks } from './frame-masks.js';
 import type { FrameSource } from './frame-source.js';
+import { videoMseImages, type FrameGuidanceImages } from './hybrid-mse-image.js';
 import { hybridVideoOf, type HybridVideo } from './hybrid-video.js';
 import { movedRequestMask, startOverlay, type MovingOverlay } from './moving-overlay.js';
 import type { RenderEvent } from './render-events.js';
 import { planRender, type RenderPlan } from './render-plan.js';
 import { checkResumeSettings, frameShapingSettings } from './resume-settings.js';
 import { checkRenderable, isHybridActive, type AnimatedSettings } from './render-support.js';
-import { nextSeed, type SeedState } from './seeds.js';
+import { nextSeed, seedAtFrame, type SeedState } from './seeds.js';
 import { generateWithSteps } from './step-events.js';
 import { renderTween, type CadenceImages } from './tween-frame.js';
 
@@ -74,6 +76,8 @@ interface LoopState {
 interface RunMedia {
   hybrid: HybridVideo | null;
   masks: PreparedMasks | null;
+  /** `hybrid_use_video_as_mse_image`: each diffused frame's init_mse image from the video. */
+  guidanceImages: FrameGuidanceImages | null;
 }
 
 export async function* renderAnimation(input: RenderInput): AsyncGenerator<RenderEvent, void, undefined> {
@@ -81,9 +85,12 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   checkInit(input.init, settings);
   const plan = planRender(settings);
   const depthModel = settings.animation_mode === '3D' && settings.use_depth_warping ? (input.depthModel ?? null) : null;
+  const pictures = depthPicturesOf(settings, input.depthModel ?? null);
+  if (pictures !== null && input.resumeFrom !== undefined) throw depthResumeRefused();
   const media: RunMedia = {
-    hybrid: hybridVideoOf(settings, isHybridActive(settings), input.video ?? null, plan.keys),
+    hybrid: hybridVideoOf(settings, isHybridActive(settings), input.video ?? null, plan.keys, pictures),
     masks: masksOf(settings, input.mask ?? null, input.init),
+    guidanceImages: videoMseImages(settings, input.video ?? null),
   };
   const state: LoopState = {
     previous: null,
@@ -109,12 +116,19 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         forceGrayscale: settings.color_force_grayscale,
         hybrid: media.hybrid,
         overlay: state.overlay,
+        depthToSave: pictures?.save === true ? pictures.model : null,
       });
       state.cadence = tween.images;
       state.overlay = tween.overlay;
-      yield { ...frameDone(step.frame, 'tween', tween.frame), checkpoint: checkpoint(index + 1, step.frame) };
+      const depth = pictures?.save === true && tween.depth !== null ? pictures.picture(tween.depth, true) : null;
+      yield {
+        ...frameDone(step.frame, 'tween', tween.frame),
+        ...(depth !== null && { depth }),
+        checkpoint: checkpoint(index + 1, step.frame),
+      };
       continue;
     }
+    state.seed = seedAtFrame(state.seed, plan.seedRule, step.frame);
     const init = await initFor(step, state, plan, settings, input.init, depthModel, media.hybrid);
     if (init !== null) yield* init.files;
     const keys = plan.keys.frame(step.frame);
@@ -143,6 +157,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
       height: settings.H,
       ...(init !== null && strength !== null && { init: { sample: init.sample, strength } }),
       ...(media.masks !== null && { mask: maskFor(step, media.masks, init?.overlay ?? null) }),
+      ...(media.guidanceImages !== null && { guidanceImages: await media.guidanceImages(step.frame) }),
       ...(input.signal && { signal: input.signal }),
     });
     if (init !== null) {
@@ -156,7 +171,13 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
     state.seed = nextSeed(state.seed, plan.seedRule);
     if (step.writes) {
       state.previous = sample;
-      yield { ...diffusedFrameDone(step.frame, sample, settings), checkpoint: checkpoint(index + 1, step.frame) };
+      const done = diffusedFrameDone(step.frame, sample, settings);
+      // save_depth_maps: the depth of the new frame, predicted from its 8-bit image (spec §10).
+      const depth =
+        pictures?.save === true
+          ? pictures.picture((await pictures.model.predict(sampleToPixels(sample))).depth, true)
+          : null;
+      yield { ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(index + 1, step.frame) };
     } else {
       state.cadence = { prev: state.cadence?.next ?? null, next: sampleToFloatPixels(sample) };
     }
@@ -264,6 +285,21 @@ function resumedState(checkpoint: Checkpoint, plan: RenderPlan, settings: Animat
   const { previous, cadence, seed, sampler, overlay } = checkpoint;
   const color = { ...createColorReference(plan.color), target: checkpoint.colorTarget ?? undefined };
   return { previous, cadence, color, seed, sampler, overlay };
+}
+
+/** Depth pictures normalise with a running range over the whole run, which checkpoints do not carry yet. */
+function depthResumeRefused(): DeforumError {
+  const problem = {
+    setting: 'save_depth_maps',
+    given: 'true',
+    reason:
+      'depth pictures (save_depth_maps, Depth / Video Depth masks) use a running range over the whole run, which a ' +
+      'resume cannot restore yet; render the run again from frame 0',
+  };
+  return new DeforumError(
+    { code: 'setting_unsupported', ...problem },
+    `${problem.setting} is ${problem.given}: ${problem.reason}.`,
+  );
 }
 
 function checkInit(init: RawImage<'u8'> | null, settings: AnimatedSettings): void {

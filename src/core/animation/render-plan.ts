@@ -15,7 +15,7 @@ import { ANIM_KEY_NAMES, expandAnimKeys, type AnimKeyName, type AnimKeys } from 
 import { planCadence, type CadenceStep } from './cadence.js';
 import { cameraPathOf, type CameraPath } from './camera-path.js';
 import { isHybridActive, type AnimatedSettings } from './render-support.js';
-import type { SeedRule, SeedState } from './seeds.js';
+import { seedRuleOf, type SeedRule, type SeedState } from './seeds.js';
 
 export interface RenderPlan {
   readonly frameCount: number;
@@ -36,8 +36,6 @@ export function planRender(settings: AnimatedSettings): RenderPlan {
   if (!Number.isSafeInteger(settings.seed) || settings.seed < 0) {
     throw new RangeError(`seed ${settings.seed} must be resolved to a seed ≥ 0 first (resolveSeed in seeds.ts)`);
   }
-  const behavior = settings.seed_behavior;
-  if (behavior === 'schedule') throw new RangeError('seed_behavior schedule reaches the loop unchecked');
   return {
     frameCount,
     keys: expandAnimKeys(animKeySchedules(settings), frameCount),
@@ -46,7 +44,7 @@ export function planRender(settings: AnimatedSettings): RenderPlan {
       normalisePrompts(new Map(Object.entries(settings.prompts)), new Map(Object.entries(settings.neg_prompts))),
       frameCount,
     ),
-    seedRule: { behavior, iterN: settings.seed_iter_N },
+    seedRule: seedRuleOf(settings),
     firstSeed: { seed: settings.seed, seedInternal: 0 },
     firstSampler: settings.sampler === 'plms' ? 'klms' : settings.sampler,
     scheduleSamplers: settings.enable_schedule_samplers,

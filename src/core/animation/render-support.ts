@@ -16,64 +16,24 @@ interface Unsupported {
 }
 
 function firstUnsupported(settings: DeforumSettings): Unsupported | undefined {
-  if (settings.bit_depth_output === 32) {
+  if (settings.bit_depth_output === 32 && settings.animation_mode === 'None') {
     return {
       setting: 'bit_depth_output',
       given: '32',
-      reason: 'float EXR frames are not written (no EXR encoder here); set bit_depth_output to 16 or 8',
+      reason: 'still images are written as PNG only (EXR frames are written for animations); set it to 16 or 8',
     };
   }
-  if (settings.bit_depth_output === 16 && settings.color_force_grayscale) {
+  if (settings.bit_depth_output !== 8 && settings.color_force_grayscale) {
     return {
       setting: 'color_force_grayscale',
       given: 'true',
       reason: 'forced grayscale is applied to 8-bit frames only; set bit_depth_output to 8, or turn it off',
     };
   }
-  const animation = animationProblem(settings);
-  if (animation !== undefined) return animation;
-  if (settings.save_depth_maps) {
-    return {
-      setting: 'save_depth_maps',
-      given: 'true',
-      reason: 'depth maps are not saved yet; set save_depth_maps to false',
-    };
-  }
-  if (settings.seed_behavior === 'schedule') {
-    return {
-      setting: 'seed_behavior',
-      given: 'schedule',
-      reason: "seed schedules are not built yet; use 'iter', 'fixed', 'random', 'ladder' or 'alternate'",
-    };
-  }
   const [guidance] = guidanceRefusals(settings);
   return guidance === undefined
     ? undefined
     : { setting: guidance.setting, given: guidance.given, reason: guidance.reason };
-}
-
-/** The parts of hybrid video (spec §12) the loop does not perform yet. */
-function animationProblem(settings: DeforumSettings): Unsupported | undefined {
-  if (!isHybridActive(settings)) return undefined;
-  const maskType = settings.hybrid_comp_mask_type;
-  if (settings.hybrid_composite && (maskType === 'Depth' || maskType === 'Video Depth')) {
-    return {
-      setting: 'hybrid_comp_mask_type',
-      given: maskType,
-      reason:
-        'depth masks read saved depth pictures, and depth pictures are not saved yet; use None, Blend or Difference',
-    };
-  }
-  if (settings.hybrid_use_video_as_mse_image && settings.init_mse_scale !== 0) {
-    return {
-      setting: 'hybrid_use_video_as_mse_image',
-      given: 'true',
-      reason:
-        'the init_mse image is fixed for a whole render (guidance is built once), so it cannot follow the video; ' +
-        'set init_mse_scale to 0 or hybrid_use_video_as_mse_image to false',
-    };
-  }
-  return undefined;
 }
 
 /** Hybrid processing runs: a 2D/3D animation with `hybrid_composite` or a `hybrid_motion` (spec §12). */

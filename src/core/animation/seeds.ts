@@ -9,16 +9,23 @@
  * - `random` is deterministic: `generate()` has just called `random.seed(seed)` (through `seed_everything`), so the
  *   next seed is the first `randint(0, 2^32 − 1)` of Python's MT19937 seeded with the current seed;
  * - seeds never wrap: `iter` counts past 2^32 − 1 and that is the number shown and used in file names.
+ * `schedule` (the A1111 extension's, docs/deviations.md) sets the seed of each diffused frame f to
+ * `seed_schedule[f]` truncated to an integer (`seedAtFrame`), and `next_seed` leaves it alone.
  */
 import { DeforumError } from '../errors.js';
+import { expandFiniteSchedule } from '../schedule/expand-finite.js';
+import { scheduleVariables } from '../settings/schedule-settings.js';
+import type { DeforumSettings } from '../settings/schema.js';
 import { PythonRandom } from './python-random.js';
 
-export type SeedBehavior = 'iter' | 'fixed' | 'random' | 'ladder' | 'alternate';
+export type SeedBehavior = DeforumSettings['seed_behavior'];
 
 export interface SeedRule {
   behavior: SeedBehavior;
   /** `seed_iter_N`: with `iter`, how many generations share one seed (the first seed excepted). */
   iterN: number;
+  /** `schedule`: `seed_schedule` expanded over max_frames with `s` and `max_f`; absent for the other behaviours. */
+  schedule?: Float64Array;
 }
 
 export interface SeedState {
@@ -61,10 +68,34 @@ export function nextSeed(state: SeedState, rule: SeedRule): SeedState {
     case 'alternate':
       return seedInternal === 0 ? { seed: seed + 1, seedInternal: 1 } : { seed: seed - 1, seedInternal: 0 };
     case 'fixed':
+    case 'schedule':
       return state;
     case 'random':
       return { seed: new PythonRandom(generatorSeed(seed)).randint(0, MAX_SEED), seedInternal };
   }
+}
+
+/** The run's seed rule; `seed` must be resolved (≥ 0), it is the schedule's `s`. */
+export function seedRuleOf(settings: DeforumSettings): SeedRule {
+  const rule: SeedRule = { behavior: settings.seed_behavior, iterN: settings.seed_iter_N };
+  if (settings.seed_behavior !== 'schedule') return rule;
+  const variables = scheduleVariables('seed_schedule', settings.seed, settings.max_frames);
+  const schedule = expandFiniteSchedule(settings.seed_schedule, settings.max_frames, {
+    setting: 'seed_schedule',
+    ...(variables && { variables }),
+  });
+  return { ...rule, schedule };
+}
+
+/**
+ * The seed state of the generation for frame `frame`: with `schedule`, `seed_schedule[frame]` truncated to an
+ * integer (past the schedule's end its last value; `generatorSeed` takes any integer); otherwise `state` itself.
+ */
+export function seedAtFrame(state: SeedState, rule: SeedRule, frame: number): SeedState {
+  const values = rule.schedule;
+  if (rule.behavior !== 'schedule' || values === undefined || values.length === 0) return state;
+  const value = values[Math.min(Math.max(frame, 0), values.length - 1)] ?? 0;
+  return { seed: Math.trunc(value), seedInternal: state.seedInternal };
 }
 
 /**

@@ -8,7 +8,7 @@
  * with frame f's motion once per in-between; moving-overlay.ts).
  * Which images advance and their weight come from planCadence; this module only performs a step.
  */
-import type { DepthModel } from '../diffusion/models/depth.js';
+import type { DepthMap, DepthModel } from '../diffusion/models/depth.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
 import { rawImageFrom, type RawImage } from '../image/raw-image.js';
 import { truncateToBytes } from './cadence-images.js';
@@ -31,12 +31,16 @@ export interface TweenInput {
   forceGrayscale: boolean;
   hybrid: HybridVideo | null;
   overlay: MovingOverlay | null;
+  /** `save_depth_maps`: predicts the newer image's depth for the picture even where no warp needs it (spec §10). */
+  depthToSave?: DepthModel | null;
 }
 
 export interface TweenResult {
   images: CadenceImages;
   frame: RawImage<'u8'>;
   overlay: MovingOverlay | null;
+  /** The depth of the newer image (the one the warp used), when predicted. */
+  depth: DepthMap | null;
 }
 
 export async function renderTween(input: TweenInput): Promise<TweenResult> {
@@ -44,22 +48,22 @@ export async function renderTween(input: TweenInput): Promise<TweenResult> {
   const older = input.images.prev;
   const advancePrev = step.warpPrev && older !== null;
   // The original predicts depth even when neither image moves; the prediction is unused then, so it is skipped.
-  const depth =
-    input.depthModel !== null && (advancePrev || step.warpNext)
-      ? (await input.depthModel.predict(input.images.next)).depth
-      : null;
+  const depthModel = input.depthToSave ?? (advancePrev || step.warpNext ? input.depthModel : null);
+  const depth = depthModel === null ? null : (await depthModel.predict(input.images.next)).depth;
+  // A depth predicted only for the picture is not warped with (use_depth_warping off reads a flat scene).
+  const warpDepth = input.depthModel === null ? null : depth;
   const motion = advancePrev || step.warpNext ? await input.hybrid?.motionAt(step.frame) : null;
   const move = async (image: RawImage<'f32'>): Promise<RawImage<'f32'>> => {
-    const warped = warpFrame(image, camera, step.frame, depth);
+    const warped = warpFrame(image, camera, step.frame, warpDepth);
     return motion === null || motion === undefined ? warped : motion(warped);
   };
   const prev = advancePrev ? await move(older) : older;
   const next = step.warpNext ? await move(input.images.next) : input.images.next;
   const overlay =
-    step.warpNext && input.overlay !== null ? warpOverlay(input.overlay, camera, step.frame, depth) : input.overlay;
+    step.warpNext && input.overlay !== null ? warpOverlay(input.overlay, camera, step.frame, warpDepth) : input.overlay;
   const shown = step.prev !== null && prev !== null ? crossFade(prev, next, step.weightNext) : next;
   const frame = truncateToBytes(input.forceGrayscale ? grayscaleCv2OnRgb(shown) : shown);
-  return { images: { prev, next }, frame, overlay };
+  return { images: { prev, next }, frame, overlay, depth };
 }
 
 function crossFade(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: number): RawImage<'f32'> {

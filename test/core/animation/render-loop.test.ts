@@ -184,13 +184,10 @@ describe('renderAnimation', () => {
   });
 
   it.each([
-    ['bit_depth_output', { bit_depth_output: 32 }],
     ['color_force_grayscale', { bit_depth_output: 16, color_force_grayscale: true }],
-    ['hybrid_comp_mask_type', { hybrid_composite: true, hybrid_comp_mask_type: 'Depth' }],
-    [
-      'hybrid_use_video_as_mse_image',
-      { hybrid_composite: true, hybrid_use_video_as_mse_image: true, init_mse_scale: 1 },
-    ],
+    ['color_force_grayscale', { bit_depth_output: 32, color_force_grayscale: true }],
+    ['save_depth_maps', { save_depth_maps: true }],
+    ['hybrid_comp_mask_type', { hybrid_composite: true, hybrid_comp_mask_type: 'Depth', save_depth_maps: false }],
     ['animation_mode', { animation_mode: 'Video Input' }],
   ])('refuses %s that it cannot render yet, before any generation', async (setting, overrides) => {
     const { generate, requests } = recordingGenerator();

@@ -5,8 +5,10 @@
  * `promptBlend`. Fixed (spec §24 item 52, F, docs/deviations.md): negative prompts are used, each key prompt with
  * the negative prompt in force at its frame (spec §3.2), blended like the prompts; the original always uses "".
  * The original's unsaved preview generation per key prompt only produced the embeddings, which the generator
- * computes itself, so it is not run.
+ * computes itself, so it is not run. The seed never moves, so a checkpoint (mode-checkpoint.ts) is the next frame;
+ * `resumeFrom` continues from one.
  */
+import type { Checkpoint } from '../checkpoint.js';
 import { sampleFromPixels } from '../../image/frame-noise.js';
 import type { RawImage } from '../../image/raw-image.js';
 import { normalisePrompts, promptsPerFrame, type PromptPair } from '../../schedule/prompts.js';
@@ -18,6 +20,7 @@ import type { RenderEvent } from '../render-events.js';
 import { checkSupported } from '../render-support.js';
 import { generateWithSteps } from '../step-events.js';
 import { planInterpolation } from './interpolation-plan.js';
+import { modeCheckpoint, modeCheckpointSettings, resumeIndex } from './mode-checkpoint.js';
 
 export interface InterpolationRenderInput {
   /** Interpolation settings with a resolved seed (≥ 0). */
@@ -28,6 +31,8 @@ export interface InterpolationRenderInput {
   mask: RawImage<'u8'> | null;
   generate: FrameGenerator;
   signal?: AbortSignal;
+  /** Continue a run from the checkpoint of its last finished frame; its settings must be this run's. */
+  resumeFrom?: Checkpoint;
 }
 
 /** The key prompts in the order given, each with the negative prompt in force at its frame. */
@@ -52,7 +57,11 @@ export async function* renderInterpolation(
   });
   const masks = settings.use_mask && input.mask !== null ? requestMask(prepareMasks(input.mask, settings)) : null;
   const init = input.init === null ? null : { sample: sampleFromPixels(input.init), strength: settings.strength };
+  const start = resumeIndex(input.resumeFrom, input.settings, plan.length);
+  const shaping = modeCheckpointSettings(input.settings);
+  const seed = { seed: settings.seed, seedInternal: 0 };
   for (const [frame, step] of plan.entries()) {
+    if (frame < start) continue;
     input.signal?.throwIfAborted();
     const from = keys[step.from]?.prompts ?? { cond: '', uncond: '' };
     const to = step.to === null ? null : (keys[step.to]?.prompts ?? null);
@@ -81,7 +90,8 @@ export async function* renderInterpolation(
       ...(masks !== null && { mask: masks }),
       ...(input.signal && { signal: input.signal }),
     });
-    yield diffusedFrameDone(frame, sample, settings);
+    const checkpoint = modeCheckpoint(frame + 1, seed, settings.sampler, shaping);
+    yield { ...diffusedFrameDone(frame, sample, settings), checkpoint };
   }
   yield { type: 'done', frameCount: plan.length };
 }

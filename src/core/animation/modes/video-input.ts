@@ -6,7 +6,10 @@
  * `color_force_grayscale` still applies to the saved frames. max_frames is the number of extracted frames.
  * With `use_mask_video` each frame's mask is the mask video's frame f (use_mask and overlay_mask forced on);
  * otherwise `use_mask` uses the one mask image for every frame. The caller extracts and reads the frames.
+ * Every `frame:done` carries the checkpoint after it (next frame, seed state, sticky sampler: mode-checkpoint.ts);
+ * `resumeFrom` continues from one with exactly the events an uninterrupted run yields after it.
  */
+import type { Checkpoint } from '../checkpoint.js';
 import type { RawImage } from '../../image/raw-image.js';
 import type { DeforumSettings } from '../../settings/schema.js';
 import { diffusedFrameDone } from '../frame-done.js';
@@ -19,6 +22,7 @@ import { createFrameSchedule } from '../frame-schedule.js';
 import { generateWithSteps } from '../step-events.js';
 import { sampleFromPixels } from '../../image/frame-noise.js';
 import { DeforumError } from '../../errors.js';
+import { modeCheckpoint, modeCheckpointSettings, resumeIndex } from './mode-checkpoint.js';
 
 export interface VideoInputRenderInput {
   /** Video Input settings with a resolved seed (≥ 0) and W, H as the generator takes them. */
@@ -31,6 +35,8 @@ export interface VideoInputRenderInput {
   mask: RawImage<'u8'> | null;
   generate: FrameGenerator;
   signal?: AbortSignal;
+  /** Continue a run from the checkpoint of its last finished frame; its settings must be this run's. */
+  resumeFrom?: Checkpoint;
 }
 
 export async function* renderVideoInput(input: VideoInputRenderInput): AsyncGenerator<RenderEvent, void, undefined> {
@@ -44,11 +50,17 @@ export async function* renderVideoInput(input: VideoInputRenderInput): AsyncGene
     ...(useMaskVideo && { use_mask: true, overlay_mask: true }),
   });
   checkMaskSources(settings, maskVideo, input.mask, video.count);
-  const schedule = createFrameSchedule(settings);
+  const start = resumeIndex(input.resumeFrom, input.settings, video.count);
+  const resumed = input.resumeFrom;
+  const schedule = createFrameSchedule(
+    settings,
+    resumed === undefined ? undefined : { seed: resumed.seed, sampler: resumed.sampler },
+  );
+  const shaping = modeCheckpointSettings(input.settings);
   const size = { width: settings.W, height: settings.H };
   const fixedMask =
     !settings.use_mask || useMaskVideo || input.mask === null ? null : prepareMasks(input.mask, settings);
-  for (let frame = 0; frame < video.count; frame++) {
+  for (let frame = start; frame < video.count; frame++) {
     input.signal?.throwIfAborted();
     const init = await readSized(video, frame, size, 'lanczos');
     const masks =
@@ -71,7 +83,9 @@ export async function* renderVideoInput(input: VideoInputRenderInput): AsyncGene
       ...(masks !== null && { mask: requestMask(masks) }),
       ...(input.signal && { signal: input.signal }),
     });
-    yield diffusedFrameDone(frame, sample, settings);
+    const next = schedule.state();
+    const checkpoint = modeCheckpoint(frame + 1, next.seed, next.sampler, shaping);
+    yield { ...diffusedFrameDone(frame, sample, settings), checkpoint };
   }
   yield { type: 'done', frameCount: video.count };
 }

@@ -52,6 +52,7 @@ export function createDiffusionGenerator(components: Components, options: Diffus
         width: request.width,
         height: request.height,
         init,
+        guidanceImages: request.guidanceImages,
         rng,
         onProgress: request.onStep,
         signal: request.signal,

@@ -14,7 +14,7 @@ import type { MaskPlane } from '../../image/mask.js';
 import { guidedDenoiser, guidedEpsPredictor, type GuidanceOptions, type ModelFn } from '../denoiser.js';
 import { conditionedDenoiser } from '../guidance/conditioned-denoiser.js';
 import { frameConditioning } from '../guidance/frame-conditioning.js';
-import type { RenderGuidance } from '../guidance/guidance-settings.js';
+import type { GuidanceImages, RenderGuidance } from '../guidance/guidance-settings.js';
 import type { UNet } from '../models/unet.js';
 import {
   ddimSchedule,
@@ -61,6 +61,8 @@ export interface FrameRequest {
   height: number;
   /** img2img: the init as a sample tensor [1, 3, H, W] in [-1, 1] and the fraction of it to keep. */
   init?: { sample: Latent; strength: number } | undefined;
+  /** This frame's guidance images in place of the render's (hybrid_use_video_as_mse_image: its video frame). */
+  guidanceImages?: Partial<GuidanceImages> | undefined;
   rng: Rng;
   /** Steps done so far (1-based) and the planned total. */
   onProgress?: ((step: number, total: number) => void) | undefined;
@@ -114,7 +116,7 @@ export async function generateFrame(
   const conditioningHook =
     settings.guidance === undefined
       ? null
-      : await frameConditioning(settings.guidance, {
+      : await frameConditioning(withFrameImages(settings.guidance, request.guidanceImages), {
           sigmas,
           fullSigmas: schedule.discrete.getSigmas(steps),
           width: request.width,
@@ -254,4 +256,9 @@ export function sampleToImage(sample: Latent): RawImage<'u8'> {
     }
   }
   return image;
+}
+
+/** The render's guidance with this frame's images put in (none given: the render's own). */
+function withFrameImages(guidance: RenderGuidance, images: Partial<GuidanceImages> | undefined): RenderGuidance {
+  return images === undefined ? guidance : { ...guidance, images: { ...guidance.images, ...images } };
 }

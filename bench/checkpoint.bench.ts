@@ -1,0 +1,176 @@
+/**
+ * What checkpointing adds to a frame (issue 7 "Speed"): a 2D job of 12 frames at 512², 25 steps, strength 0.65,
+ * rendered through the worker's per-frame path (renderJob: the real loop and diffusion generator, whose UNet and
+ * VAE are the timing stand-ins, 10.5 ms per UNet call) twice per round: with checkpointing (the frame PNG and the
+ * checkpoint written to LocalStorage, the row recorded by JobLeases.recordFrame on the local Postgres) and without
+ * (the same calls answered in memory). The figure is the median per-frame wall time (what the worker reports as
+ * its frame time, the MP4 at the end excluded) with minus without, over without. Target < 2%. Last line: JSON.
+ *
+ *   npx tsx bench/checkpoint.bench.ts [--rounds 3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTimingStandIn } from '../src/core/diffusion/models/timing-stand-in.js';
+import { createSessionHost } from '../src/core/diffusion/onnx/session.js';
+import { loadComponents } from '../src/core/diffusion/pipeline/components.js';
+import { createDiffusionGenerator } from '../src/core/diffusion/pipeline/diffusion-generator.js';
+import { parseSettingsOrThrow } from '../src/core/settings/parse-settings.js';
+import { JobLeases, type Lease } from '../src/jobs/job-leases.js';
+import { JobStore, newJobId } from '../src/jobs/job-store.js';
+import { DEFAULT_JOB_STORE_CONFIG } from '../src/jobs/store-config.js';
+import { keepLease } from '../src/worker/lease.js';
+import { createWorkerLogger } from '../src/worker/logger.js';
+import { WorkerMetrics } from '../src/worker/metrics.js';
+import { renderJob, type RenderJobDeps } from '../src/worker/render-job.js';
+import { LocalStorage, type Storage } from '../src/worker/storage.js';
+import { createTestDatabase, dropTestDatabase } from '../test/support/database.js';
+import { writeTinyExport } from '../test/support/tiny-onnx.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+const ROUNDS = Number(values.rounds);
+const FRAMES = 12;
+const MODEL = 'sd-1.5-onnx';
+
+const settings = parseSettingsOrThrow(
+  {
+    animation_mode: '2D',
+    W: 512,
+    H: 512,
+    steps: 25,
+    max_frames: FRAMES,
+    diffusion_cadence: 1,
+    strength_schedule: '0:(0.65)',
+    seed: 7,
+    zoom: '0:(1.02)',
+    use_init: false,
+    init_image: null,
+  },
+  'checkpoint bench',
+);
+
+const root = mkdtempSync(path.join(tmpdir(), 'deforum-checkpoint-bench-'));
+const host = createSessionHost();
+const tiny = await loadComponents(writeTinyExport(path.join(root, 'tiny')), host);
+const db = await createTestDatabase('checkpoint_bench');
+const store = new JobStore(db.prisma, DEFAULT_JOB_STORE_CONFIG);
+const leases = new JobLeases(db.prisma, DEFAULT_JOB_STORE_CONFIG);
+const log = createWorkerLogger('checkpoint-bench', 'silent');
+const timing = { leaseMs: 60_000, heartbeatMs: 20_000 };
+
+class FrameTimes extends WorkerMetrics {
+  readonly seconds: number[] = [];
+  override frameRecorded(seconds: number, now?: number): void {
+    this.seconds.push(seconds);
+    super.frameRecorded(seconds, now);
+  }
+}
+
+function generatorDeps(): Pick<RenderJobDeps, 'sessions'> {
+  const generate = createDiffusionGenerator(
+    { ...tiny, ...createTimingStandIn() },
+    {
+      ddim_eta: 0,
+      dynamic_threshold: null,
+      static_threshold: null,
+      cond_uncond_sync: true,
+      strengthWithoutInit: 0,
+      chunkedPrompts: false,
+      initNoise: null,
+    },
+  );
+  return { sessions: { generatorFor: () => Promise.resolve({ generate, depthModel: null }) } };
+}
+
+/** Storage answered from memory: no bytes leave the process. */
+function memoryStorage(): Storage {
+  const files = new Map<string, Buffer>();
+  return {
+    put: (key, bytes) => Promise.resolve(void files.set(key, Buffer.from(bytes))),
+    get: (key) => Promise.resolve(files.get(key) ?? Buffer.alloc(0)),
+    delete: (key) => Promise.resolve(void files.delete(key)),
+    list: () => Promise.resolve([...files.keys()].sort()),
+    deleteJob: () => Promise.resolve(files.clear()),
+    deleteJobFolder: () => Promise.resolve(),
+  };
+}
+
+async function renderOnce(checkpointing: boolean, round: number): Promise<number[]> {
+  await store.enqueue({ id: newJobId(), userId: 'bench', settings, model: MODEL, preview: false, attachments: [] });
+  const claimed = await leases.claim({ workerId: 'bench', models: [MODEL] });
+  if (claimed === null) throw new Error('nothing to claim');
+  const metrics = new FrameTimes();
+  const recorded: { frameIndex: number; storageKey: string; attempt: number }[] = [];
+  const deps: RenderJobDeps = checkpointing
+    ? {
+        leases,
+        jobs: store,
+        storage: new LocalStorage(path.join(root, `storage-${round}`)),
+        metrics,
+        ...generatorDeps(),
+      }
+    : {
+        leases: {
+          recordFrame: (lease: Lease, frame) => {
+            recorded.push({ ...frame, attempt: lease.attempt });
+            return Promise.resolve(lease);
+          },
+        },
+        jobs: { listAttachments: () => Promise.resolve([]), listFrames: () => Promise.resolve(recorded) },
+        storage: memoryStorage(),
+        metrics,
+        ...generatorDeps(),
+      };
+  const heartbeats = checkpointing ? leases : { heartbeat: (lease: Lease) => Promise.resolve(lease) };
+  const lease = keepLease(heartbeats, claimed.lease, timing, log);
+  try {
+    const outcome = await renderJob({ job: claimed.job, lease, stopRequested: () => false, log }, deps);
+    if (outcome.kind !== 'rendered') throw new Error('the render stopped');
+    await leases.complete(lease.current, outcome.resultKey);
+  } finally {
+    lease.stop();
+  }
+  return metrics.seconds.map((s) => s * 1000);
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+try {
+  await renderOnce(true, -1); // warm-up: JIT, prepared statements, the tiny text encoder
+  const withMs: number[] = [];
+  const withoutMs: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Frame 0 is text-to-image (all 25 steps), the others img2img: compare like with like, frames 1..11.
+    withoutMs.push(...(await renderOnce(false, round)).slice(1));
+    withMs.push(...(await renderOnce(true, round)).slice(1));
+    console.log(`round ${round + 1}/${ROUNDS} done`);
+  }
+  const withoutFrame = median(withoutMs);
+  const withFrame = median(withMs);
+  const fraction = (withFrame - withoutFrame) / withoutFrame;
+  console.log(
+    `frame (img2img, 512², 25 steps × 0.65): without ${withoutFrame.toFixed(2)} ms, with ${withFrame.toFixed(2)} ms`,
+  );
+  console.log(
+    `checkpointing adds ${(withFrame - withoutFrame).toFixed(2)} ms per frame = ${(fraction * 100).toFixed(2)}% (target < 2%)`,
+  );
+  console.log(
+    JSON.stringify({
+      frames: FRAMES,
+      rounds: ROUNDS,
+      frame_ms_without_checkpoint: Number(withoutFrame.toFixed(3)),
+      frame_ms_with_checkpoint: Number(withFrame.toFixed(3)),
+      checkpoint_added_ms_per_frame: Number((withFrame - withoutFrame).toFixed(3)),
+      checkpoint_overhead_fraction: Number(fraction.toFixed(5)),
+    }),
+  );
+} finally {
+  await host.close?.();
+  await dropTestDatabase(db);
+  rmSync(root, { recursive: true, force: true });
+}
