@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/checkpoint.bench.ts [--rounds 3]
  */
+import { PLAIN_GENERATOR_OPTIONS } from '../test/support/plain-frame-settings.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,18 +69,7 @@ class FrameTimes extends WorkerMetrics {
 }
 
 function generatorDeps(): Pick<RenderJobDeps, 'sessions'> {
-  const generate = createDiffusionGenerator(
-    { ...tiny, ...createTimingStandIn() },
-    {
-      ddim_eta: 0,
-      dynamic_threshold: null,
-      static_threshold: null,
-      cond_uncond_sync: true,
-      strengthWithoutInit: 0,
-      chunkedPrompts: false,
-      initNoise: null,
-    },
-  );
+  const generate = createDiffusionGenerator({ ...tiny, ...createTimingStandIn() }, PLAIN_GENERATOR_OPTIONS);
   return { sessions: { generatorFor: () => Promise.resolve({ generate, depthModel: null }) } };
 }
 

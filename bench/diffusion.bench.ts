@@ -7,6 +7,7 @@
  * memory of a 512×512 frame with the tiny models, and a frame against the timing stand-ins
  * (src/core/diffusion/models/timing-stand-in.ts: H100 costs on a timer). Last line: one JSON object.
  */
+import { PLAIN_GENERATOR_OPTIONS } from '../test/support/plain-frame-settings.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,15 +49,7 @@ function timedHost(runMs: Map<string, number>, runs: Map<string, number>): Sessi
   };
 }
 
-const options: DiffusionGeneratorOptions = {
-  ddim_eta: 0,
-  dynamic_threshold: null,
-  static_threshold: null,
-  cond_uncond_sync: true,
-  strengthWithoutInit: 0,
-  chunkedPrompts: false,
-  initNoise: null,
-};
+const options: DiffusionGeneratorOptions = PLAIN_GENERATOR_OPTIONS;
 const request = (sampler: SamplerName): GenerateRequest => ({
   frame: 0,
   seed: 1234,

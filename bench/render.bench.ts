@@ -14,6 +14,7 @@
  *   whole non-model time, over its wall time: what saving and encoding add to the render.
  * Last line: one JSON object.
  */
+import { generatorOptionsFor } from '../src/core/animation/render-generator-options.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,15 +121,7 @@ interface RunFigures {
 
 async function run(settings: DeforumSettings, withOutput: boolean, label: string): Promise<RunFigures> {
   const calls: ModelCall[] = [];
-  const generate = createDiffusionGenerator(timedComponents(calls), {
-    ddim_eta: 0,
-    dynamic_threshold: null,
-    static_threshold: null,
-    cond_uncond_sync: true,
-    strengthWithoutInit: 0,
-    chunkedPrompts: false,
-    initNoise: null,
-  });
+  const generate = createDiffusionGenerator(timedComponents(calls), generatorOptionsFor(settings, {}));
   const start = (signal?: AbortSignal) =>
     renderAnimation({ settings, init: null, generate, depthModel: null, ...(signal && { signal }) });
   const out = mkdtempSync(path.join(root, `${label}-`));

@@ -3,13 +3,13 @@
  * progress bar keeps drawing while a model runs), the FrameGenerator over it with the render's fixed settings,
  * and the depth model when a 3D render warps with depth. Everything opened here is released by `release()`.
  */
-import { usesDepthPictures } from '../core/animation/depth-pictures.js';
 import type { FrameGenerator } from '../core/animation/frame-generator.js';
+import { generatorOptionsFor, needsDepthModel } from '../core/animation/render-generator-options.js';
 import type { DepthModel } from '../core/diffusion/models/depth.js';
 import type { DeviceName } from '../core/diffusion/onnx/providers.js';
 import { startInferenceWorker } from '../core/diffusion/onnx/worker-host.js';
 import { loadComponents } from '../core/diffusion/pipeline/components.js';
-import { createDiffusionGenerator, type InitNoise } from '../core/diffusion/pipeline/diffusion-generator.js';
+import { createDiffusionGenerator } from '../core/diffusion/pipeline/diffusion-generator.js';
 import { loadDepthModel } from '../core/diffusion/pipeline/load-optional-models.js';
 import type { DeforumSettings } from '../core/settings/schema.js';
 import { loadRenderGuidance } from './load-guidance-images.js';
@@ -36,23 +36,13 @@ export async function loadFrameGenerator(
   const host = startInferenceWorker({ device: options.device, onWarning: options.onWarning });
   try {
     const components = await loadComponents(modelsDir, host);
-    const depth =
-      (settings.animation_mode === '3D' && settings.use_depth_warping) || usesDepthPictures(settings)
-        ? await loadDepthModel(modelsDir, host, { midasWeight: settings.midas_weight })
-        : null;
-    const generate = createDiffusionGenerator(components, {
-      ddim_eta: settings.ddim_eta,
-      cond_uncond_sync: settings.cond_uncond_sync,
-      dynamic_threshold: settings.dynamic_threshold,
-      static_threshold: settings.static_threshold,
-      // The notebook's hidden strength_0_no_init: a generation without an init is text-to-image.
-      strengthWithoutInit: 0,
-      chunkedPrompts: false,
-      // Only 2D/3D feed warped frames back; every other mode loads each init from a file (spec §15 add_init_noise).
-      initNoise: settings.add_init_noise ? { amount: settings.init_noise, frames: initNoiseFrames(settings) } : null,
-      onWarning: options.onWarning,
-      guidance,
-    });
+    const depth = needsDepthModel(settings)
+      ? await loadDepthModel(modelsDir, host, { midasWeight: settings.midas_weight })
+      : null;
+    const generate = createDiffusionGenerator(
+      components,
+      generatorOptionsFor(settings, { guidance, onWarning: options.onWarning }),
+    );
     return {
       generate,
       depthModel: depth?.model ?? null,
@@ -67,8 +57,4 @@ export async function loadFrameGenerator(
     await host.close();
     throw error;
   }
-}
-
-function initNoiseFrames(settings: DeforumSettings): InitNoise['frames'] {
-  return settings.animation_mode === '2D' || settings.animation_mode === '3D' ? 'first' : 'every';
 }

@@ -6,6 +6,7 @@
  * serves preview jobs only (it claims none other).
  */
 import type { FrameGenerator } from '../core/animation/frame-generator.js';
+import { generatorOptionsFor, needsDepthModel } from '../core/animation/render-generator-options.js';
 import type { DepthModel } from '../core/diffusion/models/depth.js';
 import type { DeviceName } from '../core/diffusion/onnx/providers.js';
 import { startInferenceWorker } from '../core/diffusion/onnx/worker-host.js';
@@ -52,21 +53,10 @@ export class ModelSessions {
       );
     }
     const components = await this.loadComponents(this.modelsDir);
-    const depthModel =
-      settings.animation_mode === '3D' && settings.use_depth_warping
-        ? (await this.loadDepth(this.modelsDir, settings.midas_weight)).model
-        : null;
-    const generate = createDiffusionGenerator(components, {
-      ddim_eta: settings.ddim_eta,
-      cond_uncond_sync: settings.cond_uncond_sync,
-      dynamic_threshold: settings.dynamic_threshold,
-      static_threshold: settings.static_threshold,
-      // As the CLI: a generation without an init is text-to-image (the notebook's strength_0_no_init).
-      strengthWithoutInit: 0,
-      chunkedPrompts: false,
-      initNoise: settings.add_init_noise ? { amount: settings.init_noise, frames: 'first' } : null,
-      onWarning: this.onWarning,
-    });
+    const depthModel = needsDepthModel(settings)
+      ? (await this.loadDepth(this.modelsDir, settings.midas_weight)).model
+      : null;
+    const generate = createDiffusionGenerator(components, generatorOptionsFor(settings, { onWarning: this.onWarning }));
     return { generate, depthModel };
   }
 

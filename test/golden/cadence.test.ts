@@ -5,6 +5,7 @@
 // rule on the inputs (checked against frames_never_written), everything the original does is compared exactly,
 // and the set-aside frames are checked against our fix: one final tween pass over k … N − 1.
 import { describe, expect, it } from 'vitest';
+import { droppedByOriginal } from '../support/cadence-set-aside.js';
 import { planCadence, type CadenceStep, type TweenStep } from '../../src/core/animation/cadence.js';
 import { readGoldenJson } from '../support/golden.js';
 
@@ -32,13 +33,6 @@ interface CadenceCase {
 }
 
 const golden = readGoldenJson<{ cases: CadenceCase[] }>('cadence.json');
-
-/** The frames the original never writes: none with cadence 1, else the last diffused frame onward. */
-function droppedByOriginal(maxFrames: number, cadence: number): number[] {
-  if (cadence === 1) return [];
-  const first = cadence * Math.floor((maxFrames - 1) / cadence);
-  return Array.from({ length: maxFrames - first }, (_, i) => first + i);
-}
 
 const label = (frame: number | null): string | null => (frame === null ? null : `D${frame}`);
 const range = (from: number, to: number): number[] =>

@@ -11,6 +11,7 @@
  *   and remap are opencv.js's own, so on top of that every case must be bit-exact.
  */
 import { describe, expect, it } from 'vitest';
+import { diffStats } from '../support/image-diff.js';
 
 import { DeforumError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/core/image/codec.js';
@@ -79,19 +80,6 @@ function innerEpe(a: Float32Array, b: Float32Array, width: number, height: numbe
   return sum / count;
 }
 
-function absDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): { max: number; mean: number; over2: number } {
-  let max = 0;
-  let sum = 0;
-  let over2 = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    max = Math.max(max, d);
-    sum += d;
-    if (d > 2) over2++;
-  }
-  return { max, mean: sum / expected.length, over2 };
-}
-
 const flowCases = golden.flow.pairs.flatMap((pair) => pair.flows.map((c) => ({ pair, c })));
 const computed = flowCases.filter(({ c }) => !REFUSED.includes(c.method));
 const refused = flowCases.filter(({ c }) => REFUSED.includes(c.method));
@@ -109,7 +97,7 @@ describe('hybrid optical flow golden parity', () => {
       const [height, width] = c.shape;
       const flow = await computeFlow(await readU8(pair.frame0), await readU8(pair.frame1), c.method);
       const expected = readFlow(c.flow);
-      const { max, mean } = absDiff(flow, expected);
+      const { max, mean } = diffStats(flow, expected);
       const epeGolden = innerEpe(flow, expected, width, height);
       const epeTrue = innerEpe(flow, readFlow(pair.true_flow), width, height);
       console.info(
@@ -151,7 +139,7 @@ describe('hybrid flow application golden parity', () => {
     const before = Float32Array.from(flow);
     const out = await applyFlow(input, flow, c.border);
     const expected = await readU8(c.output);
-    const { max, mean, over2 } = absDiff(out.data, expected.data);
+    const { max, mean, outliers: over2 } = diffStats(out.data, expected.data, 2);
     console.info(`flow_apply ${id}: max ${max}, mean ${mean.toFixed(4)}, > 2: ${over2}`);
     expect([out.width, out.height, out.channels]).toEqual([expected.width, expected.height, expected.channels]);
     expect(max, `${id} max`).toBeLessThanOrEqual(4);

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import ffmpeg from 'fluent-ffmpeg';
+import { runFluentCommand } from './run-fluent-command.js';
 
 import { gifOutputArguments, mp4OutputArguments } from './ffmpeg-arguments.js';
 import { encodeError, INSTALL_HINT, stderrTail } from './ffmpeg-process.js';
@@ -106,49 +107,26 @@ function outputOptions(container: Container, options: EncodeOptions, count: numb
   ];
 }
 
-function runFfmpeg(container: Container, sequence: Sequence, options: EncodeOptions): Promise<void> {
+async function runFfmpeg(container: Container, sequence: Sequence, options: EncodeOptions): Promise<void> {
   const { output, fps, onProgress, signal } = options;
   const total = sequence.count;
-  return new Promise<void>((resolve, reject) => {
-    const command = ffmpeg()
-      .input(sequence.input)
-      .inputOptions(['-r', String(fps), '-start_number', '0'])
-      .outputOptions(outputOptions(container, options, total))
-      .output(output);
-    if (container === 'mp4' && options.audio !== undefined) command.input(options.audio);
-    if (options.ffmpegPath !== undefined) command.setFfmpegPath(options.ffmpegPath);
-    const onAbort = (): void => {
-      command.kill('SIGKILL');
-    };
-    const settle = (error?: unknown): void => {
-      signal?.removeEventListener('abort', onAbort);
-      if (error === undefined) resolve();
-      else reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    command
-      .on('progress', (progress: { frames?: number }) => {
-        onProgress?.({ frame: Math.min(progress.frames ?? 0, total), total });
-      })
-      .on('end', () => {
-        onProgress?.({ frame: total, total });
-        settle();
-      })
-      .on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
-        if (signal?.aborted) {
-          settle(signal.reason);
-          return;
-        }
-        const tail = stderrTail(stderr ?? '');
-        const reason = tail === '' ? `${error.message}. ${INSTALL_HINT}` : `ffmpeg failed:\n${tail}\n${INSTALL_HINT}`;
-        settle(encodeError(output, reason, error));
-      });
-    if (signal?.aborted) {
-      settle(signal.reason);
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    command.run();
+  const command = ffmpeg()
+    .input(sequence.input)
+    .inputOptions(['-r', String(fps), '-start_number', '0'])
+    .outputOptions(outputOptions(container, options, total))
+    .output(output);
+  if (container === 'mp4' && options.audio !== undefined) command.input(options.audio);
+  if (options.ffmpegPath !== undefined) command.setFfmpegPath(options.ffmpegPath);
+  await runFluentCommand(command, {
+    signal,
+    onFrames: (frames) => onProgress?.({ frame: Math.min(frames, total), total }),
+    failure: (error, stderr) => {
+      const tail = stderrTail(stderr);
+      const reason = tail === '' ? `${error.message}. ${INSTALL_HINT}` : `ffmpeg failed:\n${tail}\n${INSTALL_HINT}`;
+      return encodeError(output, reason, error);
+    },
   });
+  onProgress?.({ frame: total, total });
 }
 
 /** fluent-ffmpeg crashes instead of reporting when an explicit binary cannot be spawned, so check it first. */

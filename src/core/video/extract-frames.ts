@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import ffmpeg from 'fluent-ffmpeg';
+import { runFluentCommand } from './run-fluent-command.js';
 
 import { DeforumError } from '../errors.js';
 import { decodeImage, writeJpeg } from '../image/codec.js';
@@ -95,48 +96,27 @@ async function checkVideo(videoPath: string): Promise<void> {
 /** Decodes every n-th frame to `%05d.png` (from 1) in `directory` with ffmpeg. */
 function decodeToPngs(options: ExtractFramesOptions, directory: string): Promise<void> {
   const { videoPath, extractNthFrame, signal } = options;
-  return new Promise<void>((resolve, reject) => {
-    const command = ffmpeg()
-      .input(videoPath)
-      .outputOptions([
-        '-vf',
-        `select=not(mod(n\\,${extractNthFrame}))`,
-        // One output image per selected frame: no duplicates or drops to hold a frame rate.
-        '-fps_mode',
-        'passthrough',
-        '-pix_fmt',
-        'rgb24',
-        '-start_number',
-        '1',
-      ])
-      .output(path.join(directory, '%05d.png'));
-    if (options.ffmpegPath !== undefined) command.setFfmpegPath(options.ffmpegPath);
-    const onAbort = (): void => {
-      command.kill('SIGKILL');
-    };
-    const settle = (error?: unknown): void => {
-      signal?.removeEventListener('abort', onAbort);
-      if (error === undefined) resolve();
-      else reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    command
-      .on('end', () => {
-        settle();
-      })
-      .on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
-        if (signal?.aborted) {
-          settle(signal.reason);
-          return;
-        }
-        const tail = (stderr ?? '').trim().split('\n').slice(-6).join('\n');
-        settle(unreadable(videoPath, `ffmpeg could not decode it (${tail || error.message}).`, error));
-      });
-    if (signal?.aborted) {
-      settle(signal.reason);
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    command.run();
+  const command = ffmpeg()
+    .input(videoPath)
+    .outputOptions([
+      '-vf',
+      `select=not(mod(n\\,${extractNthFrame}))`,
+      // One output image per selected frame: no duplicates or drops to hold a frame rate.
+      '-fps_mode',
+      'passthrough',
+      '-pix_fmt',
+      'rgb24',
+      '-start_number',
+      '1',
+    ])
+    .output(path.join(directory, '%05d.png'));
+  if (options.ffmpegPath !== undefined) command.setFfmpegPath(options.ffmpegPath);
+  return runFluentCommand(command, {
+    signal,
+    failure: (error, stderr) => {
+      const tail = stderr.trim().split('\n').slice(-6).join('\n');
+      return unreadable(videoPath, `ffmpeg could not decode it (${tail || error.message}).`, error);
+    },
   });
 }
 

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAIN_FRAME_SETTINGS } from '../../../support/plain-frame-settings.js';
 import { guidanceSettingsOf, type RenderGuidance } from '../../../../src/core/diffusion/guidance/guidance-settings.js';
 import { linearDecode } from '../../../../src/core/diffusion/guidance/linear-decoder.js';
 import { createSessionHost } from '../../../../src/core/diffusion/onnx/session.js';
@@ -26,15 +27,7 @@ const components = () =>
   (loaded ??= loadComponents(writeTinyExport(mkdtempSync(path.join(tmpdir(), 'deforum-guidance-'))), host));
 
 const defaults: DeforumSettings = deforumSettingsSchema.parse(DEFAULT_SETTINGS);
-const frameSettings: FrameSettings = {
-  ddim_eta: 0,
-  dynamic_threshold: null,
-  static_threshold: null,
-  cond_uncond_sync: true,
-  strengthWithoutInit: 0,
-  chunkedPrompts: false,
-  latentMask: null,
-};
+const frameSettings: FrameSettings = PLAIN_FRAME_SETTINGS;
 
 function image(width: number, height: number, rgb: (x: number, y: number) => [number, number, number]) {
   const out = createRawImage('u8', width, height, 3);

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAIN_GENERATOR_OPTIONS } from '../../../support/plain-frame-settings.js';
 import type { GenerateRequest } from '../../../../src/core/animation/frame-generator.js';
 import { DeforumError } from '../../../../src/core/errors.js';
 import type { MaskPlane } from '../../../../src/core/image/mask.js';
@@ -41,15 +42,7 @@ function counting(c: Components): { components: Components; batches: number[] } 
   return { components: { ...c, unet }, batches };
 }
 
-const options: DiffusionGeneratorOptions = {
-  ddim_eta: 0,
-  dynamic_threshold: null,
-  static_threshold: null,
-  cond_uncond_sync: true,
-  strengthWithoutInit: 0,
-  chunkedPrompts: false,
-  initNoise: null,
-};
+const options: DiffusionGeneratorOptions = PLAIN_GENERATOR_OPTIONS;
 
 const base: GenerateRequest = {
   frame: 0,

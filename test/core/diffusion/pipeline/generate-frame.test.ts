@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAIN_FRAME_SETTINGS } from '../../../support/plain-frame-settings.js';
 import { loadComponents, type Components } from '../../../../src/core/diffusion/pipeline/components.js';
 import {
   generateFrame,
@@ -30,15 +31,7 @@ async function components(name: string, options: ExportFolderOptions = {}): Prom
   return result;
 }
 
-const settings: FrameSettings = {
-  ddim_eta: 0,
-  dynamic_threshold: null,
-  static_threshold: null,
-  cond_uncond_sync: true,
-  strengthWithoutInit: 0,
-  chunkedPrompts: false,
-  latentMask: null,
-};
+const settings: FrameSettings = PLAIN_FRAME_SETTINGS;
 
 async function frameOf(c: Components, request: Omit<FrameRequest, 'sampler'> & { sampler?: SamplerName }) {
   return generateFrame(c, modelSchedule(c.scheduler), settings, { sampler: 'euler', ...request });
