@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 const restricted = (paths) => ({ 'no-restricted-imports': ['error', { paths }] });
 const SHARP = { name: 'sharp', message: 'Only src/core/image/codec.ts decodes and encodes images.' };
 const FFMPEG = { name: 'fluent-ffmpeg', message: 'Only src/core/video/ touches ffmpeg.' };
+const DISCORD = { name: 'discord.js', message: 'Only src/bot/ talks to Discord.' };
 const DATABASE = ['@prisma/client', '@prisma/adapter-pg', 'pg'].map((name) => ({
   name,
   message: 'Only the store modules of src/jobs touch the database; call them instead.',
@@ -28,10 +29,11 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/core/image/codec.ts', 'src/core/video/**', 'src/jobs/**'],
-    rules: restricted([SHARP, FFMPEG, ...DATABASE]),
+    ignores: ['src/core/image/codec.ts', 'src/core/video/**', 'src/jobs/**', 'src/bot/**'],
+    rules: restricted([SHARP, FFMPEG, ...DATABASE, DISCORD]),
   },
-  { files: ['src/jobs/**/*.ts'], rules: restricted([SHARP, FFMPEG]) },
-  { files: ['src/core/video/**/*.ts'], rules: restricted([SHARP]) },
+  { files: ['src/bot/**/*.ts'], rules: restricted([SHARP, FFMPEG, ...DATABASE]) },
+  { files: ['src/jobs/**/*.ts'], rules: restricted([SHARP, FFMPEG, DISCORD]) },
+  { files: ['src/core/video/**/*.ts'], rules: restricted([SHARP, DISCORD]) },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

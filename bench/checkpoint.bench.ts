@@ -25,7 +25,7 @@ import { keepLease } from '../src/worker/lease.js';
 import { createWorkerLogger } from '../src/worker/logger.js';
 import { WorkerMetrics } from '../src/worker/metrics.js';
 import { renderJob, type RenderJobDeps } from '../src/worker/render-job.js';
-import { LocalStorage, type Storage } from '../src/worker/storage.js';
+import { LocalStorage, type Storage } from '../src/storage/storage.js';
 import { createTestDatabase, dropTestDatabase } from '../test/support/database.js';
 import { writeTinyExport } from '../test/support/tiny-onnx.js';
 

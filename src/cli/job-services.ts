@@ -5,7 +5,7 @@
 import { DEFAULT_DATABASE_URL, openJobDatabase } from '../jobs/database.js';
 import { JobStore } from '../jobs/job-store.js';
 import { DEFAULT_JOB_STORE_CONFIG } from '../jobs/store-config.js';
-import { LocalStorage, type Storage } from '../worker/storage.js';
+import { LocalStorage, type Storage } from '../storage/storage.js';
 
 export interface JobServices {
   jobs: JobStore;

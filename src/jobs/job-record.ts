@@ -32,11 +32,24 @@ export interface JobRow {
   result_key: string | null;
   progress_channel_id: string | null;
   progress_message_id: string | null;
+  request: unknown;
+  upload_limit_bytes: number | null;
+  gif_key: string | null;
+  fit_key: string | null;
+  flagged: boolean;
+  result_channel_id: string | null;
+  result_message_id: string | null;
+  delivered_at: Date | null;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;
   claimed_at: Date | null;
   finished_at: Date | null;
+}
+
+export interface DiscordMessageRef {
+  channelId: string;
+  messageId: string;
 }
 
 export interface JobRecord {
@@ -59,7 +72,20 @@ export interface JobRecord {
   /** The last error of any attempt, also after a retry succeeded. */
   lastError: JobError | null;
   resultKey: string | null;
-  progressMessage: { channelId: string; messageId: string } | null;
+  progressMessage: DiscordMessageRef | null;
+  /** What the user typed in Discord (bot/request), or null for CLI submits. */
+  request: Readonly<Record<string, unknown>> | null;
+  /** The upload limit of the channel the result goes to; the worker adds a fit-to-size MP4 when over it. */
+  uploadLimitBytes: number | null;
+  /** The GIF the settings asked for (`make_gif`). */
+  gifKey: string | null;
+  /** The result re-encoded to fit uploadLimitBytes, when the result is larger. */
+  fitKey: string | null;
+  /** The model's safety checker flagged a frame. */
+  flagged: boolean;
+  /** The message the finished video was posted in, once delivered. */
+  resultMessage: DiscordMessageRef | null;
+  deliveredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   startedAt: Date | null;
@@ -90,6 +116,16 @@ export function toJobRecord(row: JobRow): JobRecord {
       row.progress_channel_id !== null && row.progress_message_id !== null
         ? { channelId: row.progress_channel_id, messageId: row.progress_message_id }
         : null,
+    request: isRecord(row.request) ? row.request : null,
+    uploadLimitBytes: row.upload_limit_bytes,
+    gifKey: row.gif_key,
+    fitKey: row.fit_key,
+    flagged: row.flagged,
+    resultMessage:
+      row.result_channel_id !== null && row.result_message_id !== null
+        ? { channelId: row.result_channel_id, messageId: row.result_message_id }
+        : null,
+    deliveredAt: row.delivered_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     startedAt: row.started_at,

@@ -35,6 +35,10 @@ export interface EnqueueRequest {
   preview?: boolean;
   priority?: number;
   attachments?: readonly AttachmentInput[];
+  /** What the user typed in Discord, kept so Tweak and re-render start from it. */
+  request?: Readonly<Record<string, unknown>>;
+  /** The upload limit of the channel the result goes to (Discord's attachment_size_limit). */
+  uploadLimitBytes?: number;
 }
 
 export interface ListJobsQuery {
@@ -74,11 +78,12 @@ export class JobStore {
       const periodStart = await reserveUnits(tx, request.userId, cost, limits);
       const rows = await tx.$queryRaw<JobRow[]>`
         INSERT INTO jobs (id, user_id, server_id, settings, model, preview, priority, max_attempts, max_frames,
-                          cost_units, units_reserved, quota_period_start)
+                          cost_units, units_reserved, quota_period_start, request, upload_limit_bytes)
         VALUES (${request.id ?? newJobId()}::uuid, ${request.userId}, ${serverId},
                 ${JSON.stringify(request.settings)}::jsonb, ${request.model}, ${preview}, ${request.priority ?? 0}::int,
                 ${this.config.retry.maxAttempts}::int, ${request.settings.max_frames}::int, ${cost}::int, ${cost}::int,
-                ${periodStart})
+                ${periodStart}, ${request.request === undefined ? null : JSON.stringify(request.request)}::jsonb,
+                ${request.uploadLimitBytes ?? null}::int)
         RETURNING *`;
       const job = toJobRecord(single(rows));
       if (attachments.length > 0) {

@@ -15,7 +15,7 @@ import { createWorkerLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { ModelSessions } from './model-sessions.js';
 import { scheduleRetention } from './retention.js';
-import { openStorage } from './storage.js';
+import { openStorage } from '../storage/storage.js';
 import type { WorkerConfig } from './worker-config.js';
 import { abortableSleep, runWorkerLoop } from './worker-loop.js';
 

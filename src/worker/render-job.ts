@@ -31,7 +31,7 @@ import type { LeaseKeeper } from './lease.js';
 import type { Logger } from './logger.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { JobGenerator, ModelSessions } from './model-sessions.js';
-import { checkpointKey, frameKey, jobFileKey, type Storage } from './storage.js';
+import { checkpointKey, frameKey, jobFileKey, type Storage } from '../storage/storage.js';
 
 export interface RenderJobDeps {
   leases: Pick<JobLeases, 'recordFrame'>;

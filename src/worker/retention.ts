@@ -6,7 +6,7 @@
 import cron from 'node-cron';
 import type { JobStore } from '../jobs/job-store.js';
 import type { Logger } from './logger.js';
-import type { Storage } from './storage.js';
+import type { Storage } from '../storage/storage.js';
 
 /** Jobs looked at per sweep: the newest succeeded jobs, so a sweep stays cheap on a large table. */
 const SWEEP_LIMIT = 1000;

@@ -8,7 +8,7 @@ import { parseSettingsOrThrow } from '../../src/core/settings/parse-settings.js'
 import type { DeforumSettings } from '../../src/core/settings/schema.js';
 import type { JobStore } from '../../src/jobs/job-store.js';
 import { newJobId } from '../../src/jobs/job-store.js';
-import { jobFileKey, type Storage } from '../../src/worker/storage.js';
+import { jobFileKey, type Storage } from '../../src/storage/storage.js';
 import { REPO_ROOT } from '../support/shared-dirs.js';
 
 export const INIT_FILE = path.join(REPO_ROOT, 'assets/demo-init.png');

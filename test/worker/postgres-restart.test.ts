@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJobDatabase, type JobDatabase } from '../../src/jobs/database.js';
 import { JobStore } from '../../src/jobs/job-store.js';
-import { LocalStorage } from '../../src/worker/storage.js';
+import { LocalStorage } from '../../src/storage/storage.js';
 import { testConfig } from '../jobs/fixtures.js';
 import { previewSettings, referenceFrames, startWorker, submitPreview, type WorkerProcess } from './fleet-support.js';
 import { postgresBinDir, startPrivateCluster, type PrivateCluster } from './private-postgres.js';

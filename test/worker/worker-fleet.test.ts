@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeforumSettings } from '../../src/core/settings/schema.js';
 import { JobStore } from '../../src/jobs/job-store.js';
-import { LocalStorage } from '../../src/worker/storage.js';
+import { LocalStorage } from '../../src/storage/storage.js';
 import { useTestDatabase } from '../support/database.js';
 import { testConfig } from '../jobs/fixtures.js';
 import { previewSettings, referenceFrames, startWorker, submitPreview, type WorkerProcess } from './fleet-support.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DeforumError } from '../../core/errors.js';
 import { newJobId, type AttachmentInput } from '../../jobs/job-store.js';
-import { jobFileKey } from '../../worker/storage.js';
+import { jobFileKey } from '../../storage/storage.js';
 import { usageError } from '../cli-arguments.js';
 import { withJobServices } from '../job-services.js';
 import { loadSettingsFile } from '../load-settings.js';

@@ -19,7 +19,7 @@ import {
   openStorage,
   S3Storage,
   type Storage,
-} from '../../src/worker/storage.js';
+} from '../../src/storage/storage.js';
 
 let scratch: string;
 let s3: S3rver;
