@@ -108,7 +108,7 @@ function round(value: number): number {
 const db = await createTestDatabase('queue_bench', { poolSize: CLAIMERS + 4 });
 try {
   const leases = new JobLeases(db.prisma, DEFAULT_JOB_STORE_CONFIG);
-  const complete = (lease: Lease): Promise<unknown> => leases.complete(lease, 'jobs/bench/result.mp4');
+  const complete = (lease: Lease): Promise<unknown> => leases.complete(lease, { resultKey: 'jobs/bench/result.mp4' });
   // Warm-up: connections and prepared plans.
   await drain(db, (w) => leases.claim({ workerId: w, models: ['sd15'] }), complete);
   const baseline = await drain(db, baselineClaim(db.prisma), complete);

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isDeforumError } from '../core/errors.js';
+import { registerBotCommand } from './commands/bot.js';
 import { registerJobsCommand } from './commands/jobs.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerPresetsCommand } from './commands/presets.js';
@@ -26,6 +27,7 @@ registerModelsCommand(program);
 registerSubmitCommand(program);
 registerJobsCommand(program);
 registerWorkerCommand(program);
+registerBotCommand(program);
 
 try {
   await program.parseAsync(process.argv);

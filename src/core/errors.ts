@@ -53,6 +53,16 @@ export type ErrorDetails =
   | { code: 'preset_not_found'; name: string }
   | { code: 'preset_name_invalid'; name: string }
   | {
+      code: 'attachment_rejected';
+      /** What the file was attached as (`init`, `mask`, `video`, `settings`). */
+      kind: string;
+      name: string;
+      reason: 'too_large' | 'wrong_type' | 'content_mismatch' | 'untrusted_url';
+      limitBytes?: number;
+    }
+  | { code: 'permission_required'; permission: 'ManageGuild' }
+  | { code: 'user_banned'; serverId: string; userId: string }
+  | {
       code: 'download_failed';
       url: string;
       reason: 'http_status' | 'interrupted' | 'size_mismatch' | 'checksum_mismatch';

@@ -32,6 +32,15 @@ export interface ClaimOptions {
   models: readonly string[];
 }
 
+/** What a finished job stored: the MP4, and the GIF and fit-to-size MP4 when they were made. */
+export interface JobResult {
+  resultKey: string;
+  gifKey?: string | undefined;
+  fitKey?: string | undefined;
+  /** The safety checker flagged a frame of this attempt. */
+  flagged?: boolean;
+}
+
 export interface FrameCheckpoint {
   frameIndex: number;
   storageKey: string;
@@ -75,9 +84,33 @@ const HEARTBEAT_SQL = `
    WHERE id = $1::uuid AND worker_id = $2::text AND attempt = $3::int AND state = 'running'
   RETURNING lease_until`;
 
-/** $1 job, $2 worker, $3 attempt (the fence), $4 result key. */
+/**
+ * $1 job, $2 worker, $3 attempt (the fence), $4 lease seconds, $5 frame index, $6 storage key. One statement and
+ * one round trip per frame, where an interactive transaction took four (BEGIN, update, upsert, COMMIT): the fenced
+ * update locks the job's row, and the job_frames upsert reads its id and attempt from it, so a refused fence
+ * writes nothing and returns no row. The job_frames fence trigger still checks the insert.
+ */
+const RECORD_FRAME_SQL = `
+  WITH fenced AS (
+    UPDATE jobs SET frames_done = GREATEST(frames_done, $5::int + 1),
+                    lease_until = now() + make_interval(secs => $4::float8)
+     WHERE id = $1::uuid AND worker_id = $2::text AND attempt = $3::int AND state = 'running'
+    RETURNING id, attempt, lease_until),
+  framed AS (
+    INSERT INTO job_frames (job_id, frame_index, storage_key, attempt)
+    SELECT id, $5::int, $6::text, attempt FROM fenced
+    ON CONFLICT (job_id, frame_index)
+    DO UPDATE SET storage_key = EXCLUDED.storage_key, attempt = EXCLUDED.attempt, created_at = now()
+    RETURNING job_id)
+  SELECT fenced.lease_until FROM fenced JOIN framed ON framed.job_id = fenced.id`;
+
+/**
+ * $1 job, $2 worker, $3 attempt (the fence), $4 result key, $5 GIF key, $6 fit-to-size key, $7 flagged. A flag
+ * written earlier (by `flag`, possibly in an earlier attempt) stays.
+ */
 const COMPLETE_SQL = `
-  UPDATE jobs SET state = 'succeeded', result_key = $4::text, frames_done = max_frames
+  UPDATE jobs SET state = 'succeeded', result_key = $4::text, gif_key = $5::text, fit_key = $6::text,
+                  flagged = flagged OR $7::boolean, frames_done = max_frames
    WHERE id = $1::uuid AND worker_id = $2::text AND attempt = $3::int AND state = 'running'
   RETURNING *`;
 
@@ -135,38 +168,49 @@ export class JobLeases {
   }
 
   /**
-   * Records a finished frame (already in storage under `storageKey`) and the progress in one transaction; the
-   * lease is extended too. A frame re-rendered by a later attempt replaces the earlier row.
+   * Records a finished frame (already in storage under `storageKey`) and the progress in one statement; the lease
+   * is extended too. A frame re-rendered by a later attempt replaces the earlier row.
    */
   async recordFrame(lease: Lease, frame: FrameCheckpoint): Promise<Lease> {
-    return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ lease_until: Date }[]>`
-        UPDATE jobs SET frames_done = GREATEST(frames_done, ${frame.frameIndex + 1}::int),
-                        lease_until = now() + make_interval(secs => ${this.config.leaseSeconds}::float8)
-         WHERE id = ${lease.jobId}::uuid AND worker_id = ${lease.workerId} AND attempt = ${lease.attempt}::int
-           AND state = 'running'
-        RETURNING lease_until`;
-      const row = rows[0];
-      if (row === undefined) throw leaseLost(lease);
-      await tx.$executeRaw`
-        INSERT INTO job_frames (job_id, frame_index, storage_key, attempt)
-        VALUES (${lease.jobId}::uuid, ${frame.frameIndex}::int, ${frame.storageKey}, ${lease.attempt}::int)
-        ON CONFLICT (job_id, frame_index)
-        DO UPDATE SET storage_key = EXCLUDED.storage_key, attempt = EXCLUDED.attempt, created_at = now()`;
-      return { ...lease, leaseUntil: row.lease_until };
-    }, TRANSACTION_OPTIONS);
+    const rows = await this.query<{ lease_until: Date }>('deforum_record_frame', RECORD_FRAME_SQL, [
+      lease.jobId,
+      lease.workerId,
+      lease.attempt,
+      this.config.leaseSeconds,
+      frame.frameIndex,
+      frame.storageKey,
+    ]);
+    const row = rows[0];
+    if (row === undefined) throw leaseLost(lease);
+    return { ...lease, leaseUntil: row.lease_until };
   }
 
-  async complete(lease: Lease, resultKey: string): Promise<JobRecord> {
+  /** The job succeeded with these stored files (keys made by jobFileKey); `flagged` when a frame was flagged. */
+  async complete(lease: Lease, result: JobResult): Promise<JobRecord> {
     const rows = await this.query<JobRow>('deforum_complete', COMPLETE_SQL, [
       lease.jobId,
       lease.workerId,
       lease.attempt,
-      resultKey,
+      result.resultKey,
+      result.gifKey ?? null,
+      result.fitKey ?? null,
+      result.flagged ?? false,
     ]);
     const row = rows[0];
     if (row === undefined) throw leaseLost(lease);
     return toJobRecord(row);
+  }
+
+  /**
+   * The safety checker flagged a frame: written at once (a rare event), so a job resumed by another worker stays
+   * flagged although its frames before the resume are not checked again.
+   */
+  async flag(lease: Lease): Promise<void> {
+    const updated = await this.db.$executeRaw`
+      UPDATE jobs SET flagged = true
+       WHERE id = ${lease.jobId}::uuid AND worker_id = ${lease.workerId} AND attempt = ${lease.attempt}::int
+         AND state = 'running'`;
+    if (updated === 0) throw leaseLost(lease);
   }
 
   /**

@@ -100,6 +100,38 @@ export class JobStore {
     return toJobRecord(row);
   }
 
+  /**
+   * Jobs waiting in the queue, for the workers' /metrics on every scrape: summed from job_user_queue (one row per
+   * user, kept by a trigger) over the users with queued jobs, through its partial index, instead of counting jobs.
+   */
+  async queueDepth(): Promise<number> {
+    const rows = await this.db.$queryRaw<{ depth: number }[]>`
+      SELECT coalesce(sum(queued), 0)::int AS depth FROM job_user_queue WHERE queued > 0`;
+    return rows[0]?.depth ?? 0;
+  }
+
+  /**
+   * For the retention sweep: up to `limit` succeeded jobs that finished at or before `finishedBefore` and still have
+   * frame rows, oldest first. `forgetFrames` removes the rows once their files are deleted, so each sweep goes on
+   * where the last one stopped instead of looking at the same jobs again.
+   */
+  async listJobsWithOldFrames(finishedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT j.id FROM jobs j
+       WHERE j.state = 'succeeded' AND j.finished_at <= ${finishedBefore}
+         AND EXISTS (SELECT 1 FROM job_frames f WHERE f.job_id = j.id)
+       ORDER BY j.finished_at, j.id
+       LIMIT ${limit}::int`;
+    return rows.map((row) => row.id);
+  }
+
+  /** Drops the frame rows of a succeeded job whose frame files retention deleted (they would name missing files). */
+  async forgetFrames(jobId: string): Promise<void> {
+    await this.db.$executeRaw`
+      DELETE FROM job_frames f USING jobs j
+       WHERE f.job_id = ${parseJobId(jobId)}::uuid AND j.id = f.job_id AND j.state = 'succeeded'`;
+  }
+
   /** Newest first; for `/deforum queue`, `deforum jobs list` and autocomplete. */
   async listJobs(query: ListJobsQuery = {}): Promise<JobRecord[]> {
     const states = query.states ?? null;

@@ -77,4 +77,17 @@ export class QuotaStore {
   async getQuota(userId: string, serverId: string | null): Promise<QuotaStatus> {
     return this.db.$transaction(async (tx) => readQuota(tx, userId, await limitsFor(tx, serverId, this.config)));
   }
+
+  /**
+   * Deletes the rows of periods that have ended and hold no reservation (the bot's daily sweep). A row does not
+   * record its period's length, so "ended" uses the longest period any server or the defaults use.
+   */
+  async sweepPastPeriods(): Promise<number> {
+    const longest = Math.max(this.config.serverDefaults.periodSeconds, this.config.operatorLimits.periodSeconds);
+    return this.db.$executeRaw`
+      DELETE FROM quota_usage
+       WHERE reserved = 0
+         AND period_start + make_interval(secs => GREATEST(${longest}::int,
+               (SELECT coalesce(max(period_seconds), 0) FROM servers))) <= now()`;
+  }
 }

@@ -20,7 +20,8 @@ export interface Storage {
 
 export type JobFolder = 'frames' | 'checkpoints';
 
-export type JobFileKind = 'init' | 'mask' | 'video' | 'audio' | 'settings' | 'result';
+/** Attachments by their kind; `result` is the MP4 (and `result.gif`), `fit` the MP4 re-encoded to an upload limit. */
+export type JobFileKind = 'init' | 'mask' | 'video' | 'audio' | 'settings' | 'result' | 'fit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY = /^jobs\/[0-9a-f-]{36}\/(?:[a-z]+(?:\/\d{5}(?:-a\d{1,6})?\.[a-z]+|\.[a-z0-9]+)?)$/;

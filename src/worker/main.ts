@@ -37,10 +37,7 @@ export async function runWorker(config: WorkerConfig, stop: AbortSignal): Promis
       body: { workerId: config.workerId, stopping: stop.aborted, running: metrics.running },
     }),
     metrics: async () => {
-      const depth = await jobs.listJobs({ states: ['queued'], limit: 10_000 }).then(
-        (queued) => queued.length,
-        () => null,
-      );
+      const depth = await jobs.queueDepth().catch(() => null);
       return metrics.render({ workerId: config.workerId }, depth);
     },
   });

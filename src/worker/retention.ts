@@ -1,33 +1,41 @@
 /**
  * Deletes the frames and checkpoints of jobs that succeeded more than `retentionDays` ago, on a node-cron schedule;
- * the video (the result) stays. Jobs that failed or were cancelled keep theirs, so `resume` can still continue
- * them. Every worker may run it: deleting what is already gone is a no-op.
+ * the video (the result) stays, and the jobs' frame rows go with their files. Jobs that failed or were cancelled
+ * keep theirs, so `resume` can still continue them. Every worker may run it: deleting what is already gone is a
+ * no-op.
  */
 import cron from 'node-cron';
 import type { JobStore } from '../jobs/job-store.js';
 import type { Logger } from './logger.js';
 import type { Storage } from '../storage/storage.js';
 
-/** Jobs looked at per sweep: the newest succeeded jobs, so a sweep stays cheap on a large table. */
-const SWEEP_LIMIT = 1000;
+/** Jobs per query: a sweep after a long pause walks its backlog in bounded batches, oldest first. */
+const SWEEP_BATCH = 100;
+
+type RetentionJobs = Pick<JobStore, 'listJobsWithOldFrames' | 'forgetFrames'>;
 
 export async function sweepRetention(
-  deps: { jobs: Pick<JobStore, 'listJobs'>; storage: Storage },
+  deps: { jobs: RetentionJobs; storage: Storage },
   options: { retentionDays: number; now?: Date },
 ): Promise<string[]> {
-  const cutoff = (options.now ?? new Date()).getTime() - options.retentionDays * 86_400_000;
-  const done = await deps.jobs.listJobs({ states: ['succeeded'], limit: SWEEP_LIMIT });
-  const expired = done.filter((job) => job.finishedAt !== null && job.finishedAt.getTime() <= cutoff);
-  for (const job of expired) {
-    await deps.storage.deleteJobFolder(job.id, 'frames');
-    await deps.storage.deleteJobFolder(job.id, 'checkpoints');
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionDays * 86_400_000);
+  const swept: string[] = [];
+  for (;;) {
+    const batch = await deps.jobs.listJobsWithOldFrames(cutoff, SWEEP_BATCH);
+    for (const jobId of batch) {
+      await deps.storage.deleteJobFolder(jobId, 'frames');
+      await deps.storage.deleteJobFolder(jobId, 'checkpoints');
+      // After the files: a sweep that dies in between finds the job again next time.
+      await deps.jobs.forgetFrames(jobId);
+      swept.push(jobId);
+    }
+    if (batch.length < SWEEP_BATCH) return swept;
   }
-  return expired.map((job) => job.id);
 }
 
 export function scheduleRetention(
   expression: string,
-  deps: { jobs: Pick<JobStore, 'listJobs'>; storage: Storage; log: Logger },
+  deps: { jobs: RetentionJobs; storage: Storage; log: Logger },
   options: { retentionDays: number },
 ): { stop(): void } {
   const task = cron.schedule(expression, async () => {

@@ -12,6 +12,9 @@ import { DEFAULT_DATABASE_URL } from '../jobs/database.js';
 
 const positiveMs = z.coerce.number().int().positive();
 
+/** The model a worker advertises when DEFORUM_MODEL_NAME is unset; the bot offers it by default too. */
+export const DEFAULT_MODEL_NAME = 'sd-1.5-onnx';
+
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
   /**
@@ -24,7 +27,7 @@ const envSchema = z.object({
   /** Without it the worker serves preview jobs only. */
   DEFORUM_MODELS_DIR: z.string().min(1).optional(),
   /** The model name this worker advertises for its models folder (jobs name the model they need). */
-  DEFORUM_MODEL_NAME: z.string().min(1).default('sd-1.5-onnx'),
+  DEFORUM_MODEL_NAME: z.string().min(1).default(DEFAULT_MODEL_NAME),
   DEFORUM_DEVICE: z.enum(DEVICE_NAMES).default('cpu'),
   DEFORUM_WORKER_ID: z.string().min(1).max(200).optional(),
   DEFORUM_LEASE_MS: positiveMs.default(30_000),

@@ -4,7 +4,7 @@
  * repeat until asked to stop. `--concurrency N` runs N slots over the same connections and model sessions.
  *
  * How an attempt ends:
- * - rendered → `complete` with the video's key;
+ * - rendered → `complete` with the stored files' keys and the safety flag;
  * - SIGTERM → the frame in flight is recorded, then `release` (back to queued at once, not a failed attempt);
  * - lease lost (reclaimed after a stall, or cancelled) → drop the job without another write: its writes are fenced;
  * - a DeforumError (bad settings found at render time) → `fail`, not retried, with its code and message;
@@ -19,7 +19,7 @@ import type { Logger } from './logger.js';
 import { renderJob, type RenderJobDeps } from './render-job.js';
 
 export interface WorkerLoopDeps extends RenderJobDeps {
-  leases: Pick<JobLeases, 'claim' | 'heartbeat' | 'recordFrame' | 'complete' | 'fail' | 'release'>;
+  leases: Pick<JobLeases, 'claim' | 'heartbeat' | 'recordFrame' | 'flag' | 'complete' | 'fail' | 'release'>;
   wakeups: Pick<JobWakeups, 'waitForJob'>;
   log: Logger;
 }
@@ -61,7 +61,8 @@ export async function runWorkerLoop(deps: WorkerLoopDeps, options: WorkerLoopOpt
         metrics.released++;
         jobLog.info({ framesDone: outcome.framesDone }, 'stopping: job given back to the queue');
       } else {
-        await deps.leases.complete(lease.current, outcome.resultKey);
+        const { kind: _rendered, ...result } = outcome;
+        await deps.leases.complete(lease.current, result);
         metrics.completed++;
         jobLog.info({ result: outcome.resultKey }, 'job succeeded');
       }

@@ -33,7 +33,7 @@ describe('claim', () => {
           const claimed = await leases.claim({ workerId: `w${w}`, models: ['m'] });
           if (claimed === null) return;
           claims.push({ jobId: claimed.job.id, attempt: claimed.lease.attempt });
-          await leases.complete(claimed.lease, `jobs/${claimed.job.id}/result.mp4`);
+          await leases.complete(claimed.lease, { resultKey: `jobs/${claimed.job.id}/result.mp4` });
         }
       }),
     );
@@ -68,7 +68,7 @@ describe('claim', () => {
       const claimed = await leases.claim({ workerId: 'w', models: ['m'] });
       if (claimed === null) break;
       order.push(claimed.job.userId);
-      await leases.complete(claimed.lease, 'jobs/x/result.mp4');
+      await leases.complete(claimed.lease, { resultKey: 'jobs/x/result.mp4' });
     }
     expect(order).toEqual(['heavy', 'light', 'heavy', 'light', 'heavy', 'heavy', 'heavy']);
   });
@@ -95,7 +95,7 @@ describe('claim', () => {
     const c = defined(await leases.claim({ workerId: 'C', models: ['m'] }), 'a claimed job');
     // Fair share: three users, one job each.
     expect(new Set([a, b, c].map((x) => x.job.userId)).size).toBe(3);
-    await leases.complete(a.lease, 'jobs/a/result.mp4');
+    await leases.complete(a.lease, { resultKey: 'jobs/a/result.mp4' });
     await leases.fail(b.lease, { code: 'x', message: 'retry' }, { retryable: true });
     await leases.release(c.lease);
     const queued = defined(
@@ -131,13 +131,13 @@ describe('leases and fencing', () => {
 
     await expectLeaseLost(leases.heartbeat(a.lease));
     await expectLeaseLost(leases.recordFrame(a.lease, { frameIndex: 1, storageKey: 'stale' }));
-    await expectLeaseLost(leases.complete(a.lease, 'stale'));
+    await expectLeaseLost(leases.complete(a.lease, { resultKey: 'stale' }));
     await expectLeaseLost(leases.fail(a.lease, { code: 'x', message: 'stale' }, { retryable: false }));
     // The same worker id with the old attempt is just as stale.
     await expectLeaseLost(leases.heartbeat({ ...a.lease, workerId: 'B' }));
 
     await leases.recordFrame(b.lease, { frameIndex: 1, storageKey: 'jobs/x/frames/00001.png' });
-    const done = await leases.complete(b.lease, 'jobs/x/result.mp4');
+    const done = await leases.complete(b.lease, { resultKey: 'jobs/x/result.mp4' });
     expect(done.state).toEqual({ status: 'succeeded', attempts: 2, outputKey: 'jobs/x/result.mp4' });
     expect(await jobs.listFrames(job.id)).toEqual([
       { frameIndex: 0, storageKey: 'jobs/x/frames/00000.png', attempt: 1 },

@@ -9,6 +9,7 @@ import type { DeforumSettings } from '../../src/core/settings/schema.js';
 import type { JobStore } from '../../src/jobs/job-store.js';
 import { newJobId } from '../../src/jobs/job-store.js';
 import { jobFileKey, type Storage } from '../../src/storage/storage.js';
+import { FRAME_PNG_LEVEL } from '../../src/worker/frame-recorder.js';
 import { REPO_ROOT } from '../support/shared-dirs.js';
 
 export const INIT_FILE = path.join(REPO_ROOT, 'assets/demo-init.png');
@@ -56,12 +57,12 @@ export async function submitPreview(
   return id;
 }
 
-/** The PNG bytes of every frame of an uninterrupted preview render, in this process. */
+/** The PNG bytes of every frame of an uninterrupted preview render, in this process, as a worker stores them. */
 export async function referenceFrames(settings: DeforumSettings): Promise<Buffer[]> {
   const init = await decodeImage(INIT_FILE, { size: { width: settings.W, height: settings.H } });
   const frames: Buffer[] = [];
   for await (const event of motionPreview({ settings, init })) {
-    if (event.type === 'frame:done') frames.push(await encodePng(event.image));
+    if (event.type === 'frame:done') frames.push(await encodePng(event.image, { compressionLevel: FRAME_PNG_LEVEL }));
   }
   return frames;
 }

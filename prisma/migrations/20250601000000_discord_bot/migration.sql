@@ -53,6 +53,12 @@ ALTER TABLE "jobs"
 -- The bot's job cards still to edit or deliver.
 CREATE INDEX "jobs_open_cards_idx" ON "jobs"("updated_at") WHERE "progress_message_id" IS NOT NULL AND "delivered_at" IS NULL;
 
+-- A reaction on a finished video finds its job.
+CREATE INDEX "jobs_result_message_idx" ON "jobs"("result_message_id") WHERE "result_message_id" IS NOT NULL;
+
+-- Retention sweeps the oldest finished jobs' frames in batches.
+CREATE INDEX "jobs_succeeded_finished_idx" ON "jobs"("finished_at") WHERE "state" = 'succeeded';
+
 -- The bot sleeps on LISTEN deforum_progress; every recorded frame and every change of state wakes it (payload:
 -- the job id).
 CREATE FUNCTION "deforum_jobs_progress_notify"() RETURNS TRIGGER

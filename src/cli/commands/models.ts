@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { SAFETY_CHECKER_FILE } from '../../core/diffusion/pipeline/load-optional-models.js';
 import { checkModelFolderLayout } from '../../core/diffusion/pipeline/model-folder-layout.js';
 import { DeforumError } from '../../core/errors.js';
 import { downloadHubFile } from '../../models/hub-download.js';
@@ -31,7 +32,8 @@ async function listFiles(folder: string): Promise<string[]> {
 }
 
 async function checkFolder(folder: string): Promise<void> {
-  const layout = checkModelFolderLayout(await listFiles(folder));
+  const files = await listFiles(folder);
+  const layout = checkModelFolderLayout(files);
   if (!layout.ok) {
     const lines = layout.missing.map((file) => `  ${file.path}  (${file.purpose})`).join('\n');
     throw new DeforumError(
@@ -44,6 +46,11 @@ async function checkFolder(folder: string): Promise<void> {
     ([component, files]) => ` (${component}: ${files.join(', ')})`,
   );
   process.stdout.write(`${folder}: complete diffusers ONNX export${external.join('')}\n`);
+  process.stdout.write(
+    files.includes(SAFETY_CHECKER_FILE)
+      ? `safety checker: ${SAFETY_CHECKER_FILE} (workers flag the jobs it flags)\n`
+      : `no safety checker (${SAFETY_CHECKER_FILE}): workers never flag a job\n`,
+  );
 }
 
 function findModel(name: string): KnownModel {

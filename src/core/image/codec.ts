@@ -111,8 +111,13 @@ export async function writePng(image: RawImage, filePath: string, options: PngOp
  * default): at quality 95 the golden extracted frames read back identically (video_input.json).
  */
 export async function writeJpeg(image: RawImage<'u8'>, filePath: string, quality = 95): Promise<void> {
+  await writeFile(filePath, await encodeJpeg(image, quality));
+}
+
+/** Encodes an 8-bit image as JPEG (4:2:0), e.g. the small frame previews of the bot's job cards. */
+export async function encodeJpeg(image: RawImage<'u8'>, quality = 95): Promise<Buffer> {
   const raw = { width: image.width, height: image.height, channels: image.channels };
-  await sharp(asBytes(image.data), { raw }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toFile(filePath);
+  return sharp(asBytes(image.data), { raw }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
 /** Rasterises an SVG document (plots, overlays) to a PNG file. */
