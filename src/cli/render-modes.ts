@@ -21,7 +21,8 @@ import { exportDeforumFile } from '../core/settings/export-deforum-file.js';
 import type { DeforumSettings } from '../core/settings/schema.js';
 import { usageError } from './cli-arguments.js';
 import { loadFrameGenerator } from './load-frame-generator.js';
-import { extractedFrames, localVideoPath } from './video-frames.js';
+import { extractedFrames } from '../core/animation/extracted-frame-source.js';
+import { localVideoPath } from './video-frames.js';
 import { writeImageFile } from './write-image-file.js';
 
 export interface ModeOptions {

@@ -1,43 +1,13 @@
 /**
- * The extracted video frames a Video Input render reads (spec §11): `video_init_path` (or `video_mask_path`) is
- * extracted into `<out>/inputframes` (`maskframes`) as the notebook does (extract-frames.ts), and the folder is
- * handed to the loop as a FrameSource that decodes `{n:05}.jpg` when the loop asks for it.
+ * Where `deforum render` finds a run's video frames (spec §11, §12): a local `video_init_path` (or `--video`)
+ * extracted into `<out>/inputframes` (extracted-frame-source.ts), or the frames an earlier run left there.
  */
 import path from 'node:path';
+import { extractedFrames, folderSource } from '../core/animation/extracted-frame-source.js';
 import type { FrameSource } from '../core/animation/frame-source.js';
-import { decodeImage } from '../core/image/codec.js';
 import type { DeforumSettings } from '../core/settings/schema.js';
-import { countExtractedFrames, extractedFrameName, extractFrames } from '../core/video/extract-frames.js';
+import { countExtractedFrames } from '../core/video/extract-frames.js';
 import { usageError } from './cli-arguments.js';
-
-export interface VideoFramesOptions {
-  /** `--video` / `--mask-video`, or the setting's path when it is a local file. */
-  videoPath: string;
-  /** `inputframes` or `maskframes` under the output folder. */
-  framesDir: string;
-  /** `--frames`: use at most this many frames. */
-  maxFrames?: number | undefined;
-  signal?: AbortSignal;
-}
-
-export async function extractedFrames(settings: DeforumSettings, options: VideoFramesOptions): Promise<FrameSource> {
-  const { frameCount } = await extractFrames({
-    videoPath: options.videoPath,
-    framesDir: options.framesDir,
-    extractNthFrame: settings.extract_nth_frame,
-    overwrite: settings.overwrite_extracted_frames,
-    ...(options.signal && { signal: options.signal }),
-  });
-  return folderSource(options.framesDir, frameCount, options.maxFrames);
-}
-
-/** The first `maxFrames` of a folder's `count` extracted frames, decoded when the loop asks. */
-function folderSource(framesDir: string, count: number, maxFrames: number | undefined): FrameSource {
-  return {
-    count: Math.min(count, maxFrames ?? count),
-    read: (index) => decodeImage(path.join(framesDir, extractedFrameName(index + 1))),
-  };
-}
 
 /**
  * Hybrid video's frames (spec §12): `video_init_path` (or `--video`) extracted into `<out>/inputframes` with

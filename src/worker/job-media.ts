@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { extractedFrames } from '../cli/video-frames.js';
+import { extractedFrames } from '../core/animation/extracted-frame-source.js';
 import { readSized, type FrameSource } from '../core/animation/frame-source.js';
 import { isHybridActive } from '../core/animation/render-support.js';
 import { DeforumError } from '../core/errors.js';
