@@ -481,6 +481,7 @@ export function gridSampleBicubicU8(
     rowWeights: new Float64Array(4),
   };
   const edge = new Float64Array(channels);
+  const words = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const stride = cols.size * channels;
   const lastCol = cols.max - 2;
   const lastRow = rows.max - 2;
@@ -517,71 +518,33 @@ export function gridSampleBicubicU8(
     const o2 = o1 + stride;
     const o3 = o2 + stride;
     if (channels === 3) {
-      // RGB unrolled: each tap row is 12 consecutive bytes, read once for the three channels.
-      let q = o0;
-      let s0 = src[q] as number,
-        s1 = src[q + 1] as number,
-        s2 = src[q + 2] as number;
-      let s3 = src[q + 3] as number,
-        s4 = src[q + 4] as number,
-        s5 = src[q + 5] as number;
-      let s6 = src[q + 6] as number,
-        s7 = src[q + 7] as number,
-        s8 = src[q + 8] as number;
-      let s9 = src[q + 9] as number,
-        s10 = src[q + 10] as number,
-        s11 = src[q + 11] as number;
-      let vr = r0 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
-      let vg = r0 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
-      let vb = r0 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
-      q = o1;
-      s0 = src[q] as number;
-      s1 = src[q + 1] as number;
-      s2 = src[q + 2] as number;
-      s3 = src[q + 3] as number;
-      s4 = src[q + 4] as number;
-      s5 = src[q + 5] as number;
-      s6 = src[q + 6] as number;
-      s7 = src[q + 7] as number;
-      s8 = src[q + 8] as number;
-      s9 = src[q + 9] as number;
-      s10 = src[q + 10] as number;
-      s11 = src[q + 11] as number;
-      vr += r1 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
-      vg += r1 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
-      vb += r1 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
-      q = o2;
-      s0 = src[q] as number;
-      s1 = src[q + 1] as number;
-      s2 = src[q + 2] as number;
-      s3 = src[q + 3] as number;
-      s4 = src[q + 4] as number;
-      s5 = src[q + 5] as number;
-      s6 = src[q + 6] as number;
-      s7 = src[q + 7] as number;
-      s8 = src[q + 8] as number;
-      s9 = src[q + 9] as number;
-      s10 = src[q + 10] as number;
-      s11 = src[q + 11] as number;
-      vr += r2 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9);
-      vg += r2 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10);
-      vb += r2 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11);
-      q = o3;
-      s0 = src[q] as number;
-      s1 = src[q + 1] as number;
-      s2 = src[q + 2] as number;
-      s3 = src[q + 3] as number;
-      s4 = src[q + 4] as number;
-      s5 = src[q + 5] as number;
-      s6 = src[q + 6] as number;
-      s7 = src[q + 7] as number;
-      s8 = src[q + 8] as number;
-      s9 = src[q + 9] as number;
-      s10 = src[q + 10] as number;
-      s11 = src[q + 11] as number;
-      vr += r3 * (w0 * s0 + w1 * s3 + w2 * s6 + w3 * s9) + base;
-      vg += r3 * (w0 * s1 + w1 * s4 + w2 * s7 + w3 * s10) + base;
-      vb += r3 * (w0 * s2 + w1 * s5 + w2 * s8 + w3 * s11) + base;
+      // RGB unrolled: each tap row is 12 consecutive bytes (4 pixels × RGB), read once for the three channels as
+      // three little-endian 32-bit words (byte n of the row is bits 8·(n mod 4) of word ⌊n/4⌋): the warp ran 6-12 %
+      // faster at 512² than with 12 byte reads; a loop over the four rows gave back half of that.
+      let u0 = words.getUint32(o0, true);
+      let u1 = words.getUint32(o0 + 4, true);
+      let u2 = words.getUint32(o0 + 8, true);
+      let vr = r0 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
+      let vg = r0 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
+      let vb = r0 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
+      u0 = words.getUint32(o1, true);
+      u1 = words.getUint32(o1 + 4, true);
+      u2 = words.getUint32(o1 + 8, true);
+      vr += r1 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
+      vg += r1 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
+      vb += r1 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
+      u0 = words.getUint32(o2, true);
+      u1 = words.getUint32(o2 + 4, true);
+      u2 = words.getUint32(o2 + 8, true);
+      vr += r2 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
+      vg += r2 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
+      vb += r2 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
+      u0 = words.getUint32(o3, true);
+      u1 = words.getUint32(o3 + 4, true);
+      u2 = words.getUint32(o3 + 8, true);
+      vr += r3 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255)) + base;
+      vg += r3 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255)) + base;
+      vb += r3 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24)) + base;
       let fr = vr - Math.floor(vr);
       dst[d] =
         fr > U8_TIE_MARGIN && fr < hi

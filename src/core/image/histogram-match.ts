@@ -30,23 +30,61 @@ export interface ReferenceHistogram {
 function channelCounts(image: RawImage<'u8'>): Uint32Array {
   const { data, channels } = image;
   const counts = new Uint32Array(channels * LEVELS);
-  const n = data.length;
-  if (channels === 3) {
-    for (let i = 0; i < n; i += 3) {
-      counts[data[i] as number] = (counts[data[i] as number] as number) + 1;
-      const g = LEVELS + (data[i + 1] as number);
-      counts[g] = (counts[g] as number) + 1;
-      const b = 2 * LEVELS + (data[i + 2] as number);
-      counts[b] = (counts[b] as number) + 1;
-    }
-    return counts;
-  }
-  for (let i = 0; i < n; i += channels) {
+  if (channels === 3) return rgbCounts(data, counts);
+  for (let i = 0; i < data.length; i += channels) {
     for (let c = 0; c < channels; c++) {
       const k = c * LEVELS + (data[i + c] as number);
       counts[k] = (counts[k] as number) + 1;
     }
   }
+  return counts;
+}
+
+/**
+ * RGB counts from 32-bit little-endian words, four pixels (three words) at a time, into two sets of bins
+ * (alternate pixels) summed at the end, so that neighbours of the same value do not wait on each other's
+ * increment: 0.7 against 1.4 ms for a byte-at-a-time loop at 512² (byte n of a group is bits 8·(n mod 4) of
+ * word ⌊n/4⌋). Written out increment by increment: the same loop through a small `count(k)` closure was slower
+ * than the byte loop.
+ */
+function rgbCounts(data: Uint8Array | Uint8ClampedArray, counts: Uint32Array): Uint32Array {
+  const bins = new Uint32Array(2 * 3 * LEVELS);
+  const words = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const grouped = data.length - (data.length % 12);
+  for (let i = 0; i < grouped; i += 12) {
+    const u0 = words.getUint32(i, true);
+    const u1 = words.getUint32(i + 4, true);
+    const u2 = words.getUint32(i + 8, true);
+    const k0 = u0 & 255;
+    bins[k0] = (bins[k0] as number) + 1;
+    const k1 = 256 + ((u0 >>> 8) & 255);
+    bins[k1] = (bins[k1] as number) + 1;
+    const k2 = 512 + ((u0 >>> 16) & 255);
+    bins[k2] = (bins[k2] as number) + 1;
+    const k3 = 768 + (u0 >>> 24);
+    bins[k3] = (bins[k3] as number) + 1;
+    const k4 = 1024 + (u1 & 255);
+    bins[k4] = (bins[k4] as number) + 1;
+    const k5 = 1280 + ((u1 >>> 8) & 255);
+    bins[k5] = (bins[k5] as number) + 1;
+    const k6 = (u1 >>> 16) & 255;
+    bins[k6] = (bins[k6] as number) + 1;
+    const k7 = 256 + (u1 >>> 24);
+    bins[k7] = (bins[k7] as number) + 1;
+    const k8 = 512 + (u2 & 255);
+    bins[k8] = (bins[k8] as number) + 1;
+    const k9 = 768 + ((u2 >>> 8) & 255);
+    bins[k9] = (bins[k9] as number) + 1;
+    const k10 = 1024 + ((u2 >>> 16) & 255);
+    bins[k10] = (bins[k10] as number) + 1;
+    const k11 = 1280 + (u2 >>> 24);
+    bins[k11] = (bins[k11] as number) + 1;
+  }
+  for (let i = grouped; i < data.length; i++) {
+    const k = ((i % 3) << 8) + (data[i] as number);
+    bins[k] = (bins[k] as number) + 1;
+  }
+  for (let k = 0; k < counts.length; k++) counts[k] = (bins[k] as number) + (bins[k + counts.length] as number);
   return counts;
 }
 
@@ -135,18 +173,40 @@ export function matchHistograms(image: RawImage<'u8'>, reference: RawImage<'u8'>
   const out = createRawImage('u8', width, height, channels);
   const dst = out.data;
   if (channels === 3) {
-    // Unrolled: the generic loop below is about twice as slow on a 512² RGB frame.
-    const g = lookup.subarray(LEVELS, 2 * LEVELS);
-    const b = lookup.subarray(2 * LEVELS);
-    for (let i = 0; i < data.length; i += 3) {
-      dst[i] = lookup[data[i] as number] as number;
-      dst[i + 1] = g[data[i + 1] as number] as number;
-      dst[i + 2] = b[data[i + 2] as number] as number;
-    }
+    applyRgbLookup(data, lookup, dst);
     return out;
   }
   for (let i = 0; i < data.length; i += channels) {
     for (let c = 0; c < channels; c++) dst[i + c] = lookup[c * LEVELS + (data[i + c] as number)] as number;
   }
   return out;
+}
+
+/**
+ * `dst = lookup[channel][data]` for RGB, four pixels (three 32-bit little-endian words) at a time: 1.4 against
+ * 2.9 ms at 512² for the byte-at-a-time loop, itself twice as fast as the generic per-channel loop.
+ */
+function applyRgbLookup(
+  data: Uint8Array | Uint8ClampedArray,
+  lookup: Uint8Array,
+  dst: Uint8Array | Uint8ClampedArray,
+): void {
+  const r = lookup.subarray(0, LEVELS);
+  const g = lookup.subarray(LEVELS, 2 * LEVELS);
+  const b = lookup.subarray(2 * LEVELS);
+  const from = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const to = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+  const grouped = data.length - (data.length % 12);
+  for (let i = 0; i < grouped; i += 12) {
+    const u0 = from.getUint32(i, true);
+    const u1 = from.getUint32(i + 4, true);
+    const u2 = from.getUint32(i + 8, true);
+    const w0 = (r[u0 & 255] as number) | ((g[(u0 >>> 8) & 255] as number) << 8);
+    to.setUint32(i, w0 | ((b[(u0 >>> 16) & 255] as number) << 16) | ((r[u0 >>> 24] as number) << 24), true);
+    const w1 = (g[u1 & 255] as number) | ((b[(u1 >>> 8) & 255] as number) << 8);
+    to.setUint32(i + 4, w1 | ((r[(u1 >>> 16) & 255] as number) << 16) | ((g[u1 >>> 24] as number) << 24), true);
+    const w2 = (b[u2 & 255] as number) | ((r[(u2 >>> 8) & 255] as number) << 8);
+    to.setUint32(i + 8, w2 | ((g[(u2 >>> 16) & 255] as number) << 16) | ((b[u2 >>> 24] as number) << 24), true);
+  }
+  for (let i = grouped; i < data.length; i++) dst[i] = lookup[(i % 3) * LEVELS + (data[i] as number)] as number;
 }

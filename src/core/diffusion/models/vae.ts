@@ -61,7 +61,8 @@ export function createVaeDecoder(session: ModelSession, scalingFactor: number): 
   const output = requireOutput(session, { names: ['sample'], types: ['float32', 'float16'], rank: 4 });
   return {
     async decode(latentIn) {
-      const scaled = latentIn.data.map((value) => value / scalingFactor);
+      const scaled = new Float32Array(latentIn.data.length);
+      for (let i = 0; i < scaled.length; i++) scaled[i] = (latentIn.data[i] as number) / scalingFactor;
       const out = (await session.run({ [input.name]: { kind: 'float', dims: latentIn.shape, data: scaled } }))[
         output.name
       ];

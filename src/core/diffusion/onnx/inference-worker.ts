@@ -36,9 +36,11 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
       return { reply, transfer: [] };
     }
     case 'run': {
+      const started = performance.now();
       const outputs = await sessionFor(request.handle).run(request.tensors);
+      const runMs = performance.now() - started;
       const transfer = [...new Set(Object.values(outputs).map((value) => value.data.buffer as ArrayBuffer))];
-      return { reply: { id: request.id, ok: true, op: 'run', outputs }, transfer };
+      return { reply: { id: request.id, ok: true, op: 'run', outputs, runMs }, transfer };
     }
     case 'release': {
       await sessionFor(request.handle).release();

@@ -20,6 +20,11 @@ export interface SessionHostOptions {
   intraOpThreads?: number;
   /** Receives the one line said when a GPU provider is unavailable and the host falls back to CPU. */
   onWarning?: (message: string) => void;
+  /**
+   * Inference worker only (`worker-host.ts`): after each run, the milliseconds its thread spent in the session's
+   * run, so a caller can tell its own work from the model's (bench/diffusion.bench.ts).
+   */
+  onRunTimed?: (model: string, runMs: number) => void;
 }
 
 /** An opened model whose feeds are already prepared; the worker thread uses this level directly. */

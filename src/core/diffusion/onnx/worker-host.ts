@@ -87,6 +87,7 @@ export function startInferenceWorker(options: SessionHostOptions = {}): SessionH
             tensors.map((tensor) => tensor.data.buffer as ArrayBuffer),
           );
           if (result.op !== 'run') throw new Error(`inference worker: unexpected reply ${result.op} to run`);
+          options.onRunTimed?.(model, result.runMs);
           return result.outputs;
         },
         release() {

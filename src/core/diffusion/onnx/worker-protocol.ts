@@ -19,7 +19,7 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { id: number; ok: true; op: 'open'; handle: number; inputs: TensorSpec[]; outputs: TensorSpec[] }
-  | { id: number; ok: true; op: 'run'; outputs: Record<string, Latent> }
+  | { id: number; ok: true; op: 'run'; outputs: Record<string, Latent>; runMs: number }
   | { id: number; ok: true; op: 'release' }
   | { id: number; ok: false; message: string; details?: ErrorDetails }
   | { id: -1; ok: true; op: 'warning'; message: string };

@@ -160,8 +160,10 @@ export async function generateFrame(
   if (entry.kind === 'k-diffusion') {
     const onStep = callback(null, true);
     const sigma0 = Math.fround(sigmas[0] ?? 0);
-    const noise = rng.randn(shape);
-    const start = noise.map((n, i) => (initLatent?.data[i] ?? 0) + Math.fround(n * sigma0));
+    // The start latent is written over the noise it is made of: no second array, no callback per element.
+    const start = rng.randn(shape);
+    const init = initLatent?.data;
+    for (let i = 0; i < start.length; i++) start[i] = (init?.[i] ?? 0) + Math.fround((start[i] as number) * sigma0);
     const denoise =
       conditioningHook === null
         ? guidedDenoiser(schedule.discrete, guidance)
