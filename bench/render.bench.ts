@@ -10,6 +10,10 @@
  *   trunc((1 − strength) · steps) per img2img frame, one batched CFG call per Euler step);
  * - critical_path_ms: in the baseline, the time between one diffused frame's VAE decode and the next frame's
  *   first model call (warp, colour coherence, unsharp, noise, tensor conversion, the in-betweens of cadence);
+ * - model_wait_ms_per_frame: in the baseline, how long the model calls of each generation (its first call to its
+ *   VAE decode) waited for the JS thread beyond their nominal cost, over the frames: CPU work run while a
+ *   generation is under way (the loop hands out in-betweens there) that outlasted a model call, which
+ *   critical_path_ms does not count (on a loaded machine, late timers add to it too);
  * - off_path_fraction: the candidate's wall time less model time (calls × stand-in cost) and less the baseline's
  *   whole non-model time, over its wall time: what saving and encoding add to the render.
  * Last line: one JSON object.
@@ -87,13 +91,14 @@ function minimumUnetCalls(settings: DeforumSettings): number {
     .reduce((sum, step) => sum + (step.initFrom === null ? STEPS : img2imgStepCount(STRENGTH, STEPS)), 0);
 }
 
+const COST_MS: Record<ModelKind, number> = {
+  unet: H100_SD15_COSTS.unetCallMs,
+  vaeEncode: H100_SD15_COSTS.vaeEncodeMs,
+  vaeDecode: H100_SD15_COSTS.vaeDecodeMs,
+};
+
 function modelMs(calls: readonly ModelCall[]): number {
-  const cost: Record<ModelKind, number> = {
-    unet: H100_SD15_COSTS.unetCallMs,
-    vaeEncode: H100_SD15_COSTS.vaeEncodeMs,
-    vaeDecode: H100_SD15_COSTS.vaeDecodeMs,
-  };
-  return calls.reduce((sum, call) => sum + cost[call.kind], 0);
+  return calls.reduce((sum, call) => sum + COST_MS[call.kind], 0);
 }
 
 /** Gaps from each VAE decode to the next model call: the CPU work between two diffused frames. */
@@ -104,6 +109,26 @@ function betweenFrameGapsMs(calls: readonly ModelCall[]): number[] {
     if (call.kind === 'vaeDecode' && next !== undefined) gaps.push(next.startMs - call.endMs);
   });
   return gaps;
+}
+
+/**
+ * Over every generation (its first model call to its VAE decode): the span less the stand-ins' nominal cost, the
+ * time its model calls waited for the JS thread. A call's promise settles late when CPU work holds the thread as
+ * its timer ends, so this counts both gaps between calls and overrun inside them.
+ */
+function inGenerationWaitMs(calls: readonly ModelCall[]): number {
+  let waitMs = 0;
+  let first: ModelCall | undefined;
+  let nominalMs = 0;
+  for (const call of calls) {
+    first ??= call;
+    nominalMs += COST_MS[call.kind];
+    if (call.kind !== 'vaeDecode') continue;
+    waitMs += call.endMs - first.startMs - nominalMs;
+    first = undefined;
+    nominalMs = 0;
+  }
+  return waitMs;
 }
 
 const median = (values: readonly number[]): number => {
@@ -117,6 +142,7 @@ interface RunFigures {
   modelMs: number;
   unetCalls: number;
   gapsMs: number[];
+  inGenerationWaitMs: number;
 }
 
 async function run(settings: DeforumSettings, withOutput: boolean, label: string): Promise<RunFigures> {
@@ -148,6 +174,7 @@ async function run(settings: DeforumSettings, withOutput: boolean, label: string
     modelMs: modelMs(calls),
     unetCalls: calls.filter((call) => call.kind === 'unet').length,
     gapsMs: betweenFrameGapsMs(calls),
+    inGenerationWaitMs: inGenerationWaitMs(calls),
   };
 }
 
@@ -182,6 +209,7 @@ for (const { mode, cadence } of configs) {
     bare_wall_ms: median(bare.map((f) => f.wallMs)),
     full_wall_ms: median(full.map((f) => f.wallMs)),
     critical_path_ms: criticalPathMs,
+    model_wait_ms_per_frame: median(bare.map((f) => f.inGenerationWaitMs)) / FRAMES,
     bare_non_model_ms_per_frame: bareNonModelMs / FRAMES,
     off_path_fraction: median(offPath),
   };
@@ -189,7 +217,7 @@ for (const { mode, cadence } of configs) {
   console.log(
     `${label.padEnd(14)} UNet ${figures.unet_calls}/${minimum} min, wall ${figures.bare_wall_ms.toFixed(0)} ms bare / ` +
       `${figures.full_wall_ms.toFixed(0)} ms with PNG+MP4 (model ${figures.model_ms.toFixed(0)} ms), ` +
-      `critical path ${criticalPathMs.toFixed(1)} ms/frame, off-path ${(100 * figures.off_path_fraction).toFixed(1)}%`,
+      `critical path ${criticalPathMs.toFixed(1)} ms/frame, model wait ${figures.model_wait_ms_per_frame.toFixed(1)} ms/frame, off-path ${(100 * figures.off_path_fraction).toFixed(1)}%`,
   );
 }
 

@@ -41,18 +41,36 @@ export function sampleToFloatPixels(sample: Latent): RawImage<'f32'> {
  * float16 through float32; that differs from numpy's direct rounding only where the float32 value falls exactly
  * halfway between two float16 values (about one value in 16,000, by one float16 step), and the truncation to
  * 8 bits that follows in the loop hides almost all of those.
+ * The float16 rounding works on the float32 bits in place (5 ms at 512² instead of 45 ms through toFloat16Bits and
+ * back): in float16's normal range, adding 0xfff plus the lowest kept bit and clearing the 13 dropped bits is
+ * round-to-nearest-even, a carry moving into the exponent as it should; anything else (zero, subnormal halves,
+ * overflow) takes the exact conversion.
  */
 export function sampleFromFloatPixels(image: RawImage<'f32'>): Latent {
   const { width, height, channels, data } = image;
   const plane = width * height;
   const out = new Float32Array(plane * channels);
-  for (let p = 0, i = 0; p < plane; p++) {
-    for (let c = 0; c < channels; c++, i++) {
-      out[c * plane + p] = fromFloat16Bits(toFloat16Bits(((data[i] ?? 0) / 255) * 2 - 1));
+  for (let c = 0; c < channels; c++) {
+    for (let p = 0, i = c, o = c * plane; p < plane; p++, i += channels, o++) {
+      out[o] = ((data[i] as number) / 255) * 2 - 1;
+    }
+  }
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i] as number;
+    const exponent = (b >>> 23) & 0xff;
+    if (exponent >= HALF_MIN_NORMAL_EXPONENT && exponent <= HALF_MAX_EXPONENT) {
+      bits[i] = (b + 0xfff + ((b >>> 13) & 1)) & 0xffffe000;
+    } else {
+      out[i] = fromFloat16Bits(toFloat16Bits(out[i] as number));
     }
   }
   return latent([1, channels, height, width], out);
 }
+
+/** Biased float32 exponents of float16's normal range, 2^−14 … 2^15. */
+const HALF_MIN_NORMAL_EXPONENT = 127 - 14;
+const HALF_MAX_EXPONENT = 127 + 15;
 
 /** `astype(np.uint8)` of a float image: truncation, clamped to 0…255 so a stray value cannot wrap. */
 export function truncateToBytes(image: RawImage<'f32'>): RawImage<'u8'> {

@@ -1,6 +1,6 @@
 /**
  * The image chain that turns the previous frame into the next init, in the order of render_animation
- * (spec §22.2 step 3): previous sample → 8-bit pixels → depth → warp with frame f's motion →
+ * (spec §22.2 step 3): previous sample as 8-bit pixels → depth → warp with frame f's motion →
  * hybrid motion and compositing (hybrid-video.ts) → overlay warps with the same depth (moving-overlay.ts) →
  * colour coherence (its reference from the video for hybrid 'Video Input' coherence) → forced grayscale →
  * contrast → unsharp mask (clips and rounds) → sample space → noise.
@@ -9,7 +9,7 @@ import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
 import { applyColorCoherence, needsVideoFrame, type ColorReference } from '../image/color-reference.js';
 import { applyContrast } from '../image/contrast.js';
-import { frameNoiseRng, noisedSampleFromPixels, sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
+import { frameNoiseRng, noisedSampleFromPixels, sampleFromPixels } from '../image/frame-noise.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
 import type { RawImage } from '../image/raw-image.js';
 import { unsharpMask } from '../image/unsharp-mask.js';
@@ -29,8 +29,8 @@ export interface ChainKeys {
 }
 
 export interface FrameChainInput {
-  /** The previous sample, [1, 3, H, W] in −1…1. */
-  previous: Latent;
+  /** The previous sample as 8-bit pixels (`sample_to_cv2`), shared with the frame written from it. */
+  previous: RawImage<'u8'>;
   frame: number;
   camera: CameraPath;
   /** Predicts the depth of the frame being warped; null takes the no-depth path. */
@@ -61,7 +61,7 @@ export interface PreparedInit {
 
 export async function prepareInit(input: FrameChainInput): Promise<PreparedInit> {
   const { frame, keys } = input;
-  const pixels = sampleToPixels(input.previous);
+  const pixels = input.previous;
   const depth = input.depthModel === null ? null : (await input.depthModel.predict(pixels)).depth;
   const warped = warpFrame(pixels, input.camera, frame, depth);
   const hybrid = input.hybrid === null ? { image: warped, files: [] } : await input.hybrid.apply(warped, frame);

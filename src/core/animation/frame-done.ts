@@ -25,9 +25,13 @@ export function frameDone(frame: number, kind: FrameDoneEvent['kind'], image: Ra
   return { type: 'frame:done', frame, kind, image, preview: thumbnail(image, PREVIEW_MAX_SIDE) };
 }
 
-/** A generated sample written as video frame `frame`. */
-export function diffusedFrameDone(frame: number, sample: Latent, settings: OutputSettings): FrameDoneEvent {
-  const image = sampleToPixels(sample);
+/** A generated sample written as video frame `frame`; `image` is its 8-bit conversion when the caller has it. */
+export function diffusedFrameDone(
+  frame: number,
+  sample: Latent,
+  settings: OutputSettings,
+  image: RawImage<'u8'> = sampleToPixels(sample),
+): FrameDoneEvent {
   const event = frameDone(frame, 'diffused', settings.color_force_grayscale ? grayscalePil(image) : image);
   if (settings.bit_depth_output === 32) return { ...event, image32: sampleToUnitPixels(sample) };
   return settings.bit_depth_output === 16 ? { ...event, image16: sampleToFloatPixels(sample) } : event;

@@ -9,20 +9,21 @@
  * - tween t: tween-frame.ts, and before the next diffusion the newer cadence image is the previous sample.
  * Hybrid video (hybrid-video.ts) reads the extracted video frames the caller hands in; `use_mask` masks travel
  * with each request, the overlay moving with the camera (moving-overlay.ts).
+ * Speed (issue 6): at cadence > 1 the next generation starts as soon as its init is ready; the in-betweens before
+ * it (the older image's warps, cross-fades, previews) are made and handed out while it runs (step-events.ts), in
+ * the same order of events. The loop state and its checkpoint are in loop-state.ts.
  * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
  * the generator, which may stop between sampler steps. Every `frame:done` carries the checkpoint after it
  * (checkpoint.ts); `resumeFrom` starts from one and yields exactly the events an uninterrupted run yields after it.
  */
 import type { DepthModel } from '../diffusion/models/depth.js';
-import type { Latent } from '../diffusion/tensor.js';
 import { DeforumError } from '../errors.js';
-import { createColorReference, type ColorReference } from '../image/color-reference.js';
+import { createColorReference } from '../image/color-reference.js';
 import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
-import type { SamplerName } from '../settings/samplers.js';
 import type { DeforumSettings } from '../settings/schema.js';
 import { sampleFromFloatPixels, sampleToFloatPixels } from './cadence-images.js';
-import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
 import { prepareInit, type PreparedInit } from './frame-chain.js';
@@ -35,11 +36,12 @@ import { hybridVideoOf, type HybridVideo } from './hybrid-video.js';
 import { movedRequestMask, startOverlay, type MovingOverlay } from './moving-overlay.js';
 import type { RenderEvent } from './render-events.js';
 import { planRender, type RenderPlan } from './render-plan.js';
-import { checkResumeSettings, frameShapingSettings } from './resume-settings.js';
+import { frameShapingSettings } from './resume-settings.js';
+import { checkpointOf, resumedState, type LoopState } from './loop-state.js';
 import { checkRenderable, isHybridActive, type AnimatedSettings } from './render-support.js';
-import { nextSeed, seedAtFrame, type SeedState } from './seeds.js';
-import { generateWithSteps } from './step-events.js';
-import { renderTween, type CadenceImages } from './tween-frame.js';
+import { nextSeed, seedAtFrame } from './seeds.js';
+import { generateWithSteps, type DeferredEvents } from './step-events.js';
+import { advanceTween } from './tween-frame.js';
 
 export interface RenderInput {
   /** 2D or 3D settings with a resolved seed (≥ 0) and W, H as the generator takes them. */
@@ -56,20 +58,6 @@ export interface RenderInput {
   video?: FrameSource | null;
   /** `use_mask`: the mask image as decoded, with its alpha (the init's for `use_alpha_as_mask`). */
   mask?: RawImage<'u8'> | null;
-}
-
-/** What the loop carries from one step to the next. */
-interface LoopState {
-  /** The last generated sample (cadence 1), what the next init is made from. */
-  previous: Latent | null;
-  /** Cadence > 1: the two newest diffused frames as float images. */
-  cadence: CadenceImages | null;
-  color: ColorReference;
-  seed: SeedState;
-  /** Sticky: a scheduled sampler stays until another valid one is scheduled. */
-  sampler: SamplerName;
-  /** `use_mask` with `overlay_mask`: the overlay moved with the camera so far. */
-  overlay: MovingOverlay | null;
 }
 
 /** What the run reads from outside besides the generator, fixed for the whole run. */
@@ -102,85 +90,115 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   };
   const shaping = frameShapingSettings(settings);
   if (input.resumeFrom !== undefined) Object.assign(state, resumedState(input.resumeFrom, plan, settings));
-  const checkpoint = (nextStep: number, frame: number): Checkpoint => checkpointOf(state, nextStep, frame + 1, shaping);
-  for (const [index, step] of plan.steps.entries()) {
-    if (index < (input.resumeFrom?.nextStep ?? 0)) continue;
-    input.signal?.throwIfAborted();
-    if (step.kind === 'tween') {
-      if (state.cadence === null) throw new Error(`cadence plan: tween ${step.frame} before any diffusion`);
-      const tween = await renderTween({
-        step,
-        images: state.cadence,
-        camera: plan.camera,
-        depthModel,
-        forceGrayscale: settings.color_force_grayscale,
-        hybrid: media.hybrid,
-        overlay: state.overlay,
-        depthToSave: pictures?.save === true ? pictures.model : null,
-      });
-      state.cadence = tween.images;
-      state.overlay = tween.overlay;
-      const depth = pictures?.save === true && tween.depth !== null ? pictures.picture(tween.depth, true) : null;
-      yield {
-        ...frameDone(step.frame, 'tween', tween.frame),
-        ...(depth !== null && { depth }),
-        checkpoint: checkpoint(index + 1, step.frame),
+  const checkpoint = (at: LoopState, nextStep: number, frame: number): Checkpoint =>
+    checkpointOf(at, nextStep, frame + 1, shaping);
+  // In-betweens are handed out while the next generation runs (step-events.ts): only the newer image's warp is on
+  // the next init's path, so at cadence 4 the older image's warps, the cross-fades, the previews and the consumer's
+  // saving of three frames overlap with the model. Hybrid video keeps the original order: its motion reads the
+  // video. A diffused frame (cadence 1) is handed out at once: the consumer may stop before the next generation.
+  const defer = media.hybrid === null;
+  const pending: DeferredEvents[] = [];
+  // The previous sample's 8-bit pixels, made once for both its written frame and the next init.
+  let previousPixels: RawImage<'u8'> | null = null;
+  try {
+    for (const [index, step] of plan.steps.entries()) {
+      if (index < (input.resumeFrom?.nextStep ?? 0)) continue;
+      input.signal?.throwIfAborted();
+      if (step.kind === 'tween') {
+        if (state.cadence === null) throw new Error(`cadence plan: tween ${step.frame} before any diffusion`);
+        const tween = await advanceTween({
+          step,
+          next: state.cadence.next,
+          camera: plan.camera,
+          depthModel,
+          forceGrayscale: settings.color_force_grayscale,
+          hybrid: media.hybrid,
+          overlay: state.overlay,
+          depthToSave: pictures?.save === true ? pictures.model : null,
+        });
+        const { older } = state.cadence;
+        state.cadence = { older, next: tween.next };
+        state.overlay = tween.overlay;
+        const at = { ...state };
+        const moveOlder: DeferredEvents = async () => {
+          older.image = await tween.moveOlder(older.image);
+          return [];
+        };
+        const show: DeferredEvents = () => {
+          const depth = pictures?.save === true && tween.depth !== null ? pictures.picture(tween.depth, true) : null;
+          const done = frameDone(step.frame, 'tween', tween.frameWith(older.image));
+          return [{ ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(at, index + 1, step.frame) }];
+        };
+        if (defer) pending.push(moveOlder, show);
+        else yield* [...(await moveOlder()), ...(await show())];
+        continue;
+      }
+      state.seed = seedAtFrame(state.seed, plan.seedRule, step.frame);
+      const init = await initFor(step, state, previousPixels, plan, settings, input.init, depthModel, media.hybrid);
+      const keys = plan.keys.frame(step.frame);
+      if (plan.scheduleSamplers && keys.samplerApplied !== null) state.sampler = keys.samplerApplied;
+      const prompts = plan.prompts[step.frame] ?? { cond: '', uncond: '' };
+      const strength = init === null ? null : step.initFrom === null ? settings.strength : keys.strengthClamped;
+      const started: RenderEvent = {
+        type: 'frame:started',
+        frame: step.frame,
+        seed: state.seed.seed,
+        seedInternal: state.seed.seedInternal,
+        sampler: state.sampler,
+        prompts,
+        strength,
+        init: init?.image ?? null,
       };
-      continue;
+      const lead = { deferred: pending.splice(0), then: [...(init?.files ?? []), started] };
+      const { sample } = yield* generateWithSteps(
+        input.generate,
+        {
+          frame: step.frame,
+          seed: state.seed.seed,
+          prompt: prompts.cond,
+          negativePrompt: prompts.uncond,
+          sampler: state.sampler,
+          steps: settings.steps,
+          scale: settings.scale,
+          width: settings.W,
+          height: settings.H,
+          ...(init !== null && strength !== null && { init: { sample: init.sample, strength } }),
+          ...(media.masks !== null && { mask: maskFor(step, media.masks, init?.overlay ?? null) }),
+          ...(media.guidanceImages !== null && { guidanceImages: await media.guidanceImages(step.frame) }),
+          ...(input.signal && { signal: input.signal }),
+        },
+        lead,
+      );
+      if (init !== null) {
+        state.color = init.color;
+        state.overlay = init.overlay;
+      }
+      // The first generated frame is the image the overlay keeps from then on (spec §22.2 step 9).
+      if (state.overlay !== null && state.overlay.source === null) {
+        state.overlay = { ...state.overlay, source: sampleToFloatPixels(sample) };
+      }
+      state.seed = nextSeed(state.seed, plan.seedRule);
+      if (step.writes) {
+        state.previous = sample;
+        const pixels = sampleToPixels(sample);
+        previousPixels = pixels;
+        const done = diffusedFrameDone(step.frame, sample, settings, pixels);
+        // save_depth_maps: the depth of the new frame, predicted from its 8-bit image (spec §10).
+        const depth =
+          pictures?.save === true ? pictures.picture((await pictures.model.predict(pixels)).depth, true) : null;
+        yield { ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(state, index + 1, step.frame) };
+      } else {
+        state.cadence = { older: { image: state.cadence?.next ?? null }, next: sampleToFloatPixels(sample) };
+      }
     }
-    state.seed = seedAtFrame(state.seed, plan.seedRule, step.frame);
-    const init = await initFor(step, state, plan, settings, input.init, depthModel, media.hybrid);
-    if (init !== null) yield* init.files;
-    const keys = plan.keys.frame(step.frame);
-    if (plan.scheduleSamplers && keys.samplerApplied !== null) state.sampler = keys.samplerApplied;
-    const prompts = plan.prompts[step.frame] ?? { cond: '', uncond: '' };
-    const strength = init === null ? null : step.initFrom === null ? settings.strength : keys.strengthClamped;
-    yield {
-      type: 'frame:started',
-      frame: step.frame,
-      seed: state.seed.seed,
-      seedInternal: state.seed.seedInternal,
-      sampler: state.sampler,
-      prompts,
-      strength,
-      init: init?.image ?? null,
-    };
-    const { sample } = yield* generateWithSteps(input.generate, {
-      frame: step.frame,
-      seed: state.seed.seed,
-      prompt: prompts.cond,
-      negativePrompt: prompts.uncond,
-      sampler: state.sampler,
-      steps: settings.steps,
-      scale: settings.scale,
-      width: settings.W,
-      height: settings.H,
-      ...(init !== null && strength !== null && { init: { sample: init.sample, strength } }),
-      ...(media.masks !== null && { mask: maskFor(step, media.masks, init?.overlay ?? null) }),
-      ...(media.guidanceImages !== null && { guidanceImages: await media.guidanceImages(step.frame) }),
-      ...(input.signal && { signal: input.signal }),
-    });
-    if (init !== null) {
-      state.color = init.color;
-      state.overlay = init.overlay;
-    }
-    // The first generated frame is the image the overlay keeps from then on (spec §22.2 step 9).
-    if (state.overlay !== null && state.overlay.source === null) {
-      state.overlay = { ...state.overlay, source: sampleToFloatPixels(sample) };
-    }
-    state.seed = nextSeed(state.seed, plan.seedRule);
-    if (step.writes) {
-      state.previous = sample;
-      const done = diffusedFrameDone(step.frame, sample, settings);
-      // save_depth_maps: the depth of the new frame, predicted from its 8-bit image (spec §10).
-      const depth =
-        pictures?.save === true
-          ? pictures.picture((await pictures.model.predict(sampleToPixels(sample))).depth, true)
-          : null;
-      yield { ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(index + 1, step.frame) };
-    } else {
-      state.cadence = { prev: state.cadence?.next ?? null, next: sampleToFloatPixels(sample) };
-    }
+  } catch (error) {
+    // What finished before the failure is handed out first, as the original order would have.
+    if (!(input.signal?.aborted ?? false)) for (const piece of pending.splice(0)) yield* await piece();
+    throw error;
+  }
+  for (const piece of pending.splice(0)) {
+    input.signal?.throwIfAborted();
+    yield* await piece();
   }
   yield { type: 'done', frameCount: plan.frameCount };
 }
@@ -189,6 +207,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
 async function initFor(
   step: DiffuseStep,
   state: LoopState,
+  previousPixels: RawImage<'u8'> | null,
   plan: RenderPlan,
   settings: AnimatedSettings,
   initImage: RawImage<'u8'> | null,
@@ -202,8 +221,9 @@ async function initFor(
     return { image: initImage, sample: sampleFromPixels(initImage), color, overlay, files: [] };
   }
   // With cadence the newer cadence image, warped through the in-betweens, is the previous sample (spec §9.1).
-  const previous = state.cadence === null ? state.previous : sampleFromFloatPixels(state.cadence.next);
-  if (previous === null) throw new Error(`cadence plan: frame ${step.frame} has no previous frame`);
+  const sample = state.cadence === null ? state.previous : sampleFromFloatPixels(state.cadence.next);
+  if (sample === null) throw new Error(`cadence plan: frame ${step.frame} has no previous frame`);
+  const previous = state.cadence === null && previousPixels !== null ? previousPixels : sampleToPixels(sample);
   const series = plan.keys.series;
   const at = (values: Float64Array): number => values[step.frame] ?? NaN;
   return prepareInit({
@@ -247,44 +267,6 @@ function masksOf(
     );
   }
   return prepareMasks(mask, settings);
-}
-
-function checkpointOf(
-  state: LoopState,
-  nextStep: number,
-  framesDone: number,
-  settings: Checkpoint['settings'],
-): Checkpoint {
-  const { previous, cadence, seed, sampler, overlay } = state;
-  const colorTarget = state.color.target ?? null;
-  return {
-    version: CHECKPOINT_VERSION,
-    framesDone,
-    nextStep,
-    previous,
-    cadence,
-    colorTarget,
-    seed,
-    sampler,
-    overlay,
-    settings,
-  };
-}
-
-/** The loop state a checkpoint stands for, after checking that these settings continue that run. */
-function resumedState(checkpoint: Checkpoint, plan: RenderPlan, settings: AnimatedSettings): LoopState {
-  checkResumeSettings(checkpoint, settings);
-  const { nextStep, framesDone } = checkpoint;
-  // The first frame the remaining steps write must be the checkpoint's next frame.
-  const writing = plan.steps.slice(nextStep).find((step) => step.kind === 'tween' || step.writes);
-  if ((writing?.frame ?? plan.frameCount) !== framesDone || nextStep > plan.steps.length) {
-    throw new RangeError(
-      `the checkpoint (step ${nextStep}, ${framesDone} frames done) does not fit this render's plan`,
-    );
-  }
-  const { previous, cadence, seed, sampler, overlay } = checkpoint;
-  const color = { ...createColorReference(plan.color), target: checkpoint.colorTarget ?? undefined };
-  return { previous, cadence, color, seed, sampler, overlay };
 }
 
 /** Depth pictures normalise with a running range over the whole run, which checkpoints do not carry yet. */

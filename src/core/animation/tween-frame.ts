@@ -25,7 +25,8 @@ export interface CadenceImages {
 
 export interface TweenInput {
   step: TweenStep;
-  images: CadenceImages;
+  /** The newer diffused frame, warped up to the previous in-between. */
+  next: RawImage<'f32'>;
   camera: CameraPath;
   depthModel: DepthModel | null;
   forceGrayscale: boolean;
@@ -35,35 +36,45 @@ export interface TweenInput {
   depthToSave?: DepthModel | null;
 }
 
-export interface TweenResult {
-  images: CadenceImages;
-  frame: RawImage<'u8'>;
+/**
+ * An in-between split by who waits for it: the newer image, from which the next diffused frame's init is made,
+ * is advanced at once; the older image's warp (`moveOlder`) and the frame shown (`frameWith`) wait, as no model
+ * call needs them, so the loop can run them while the next generation is in flight (issue 6 "Speed"). They are two
+ * pieces so that each fits between the model calls of that generation.
+ */
+export interface TweenAdvance {
+  next: RawImage<'f32'>;
   overlay: MovingOverlay | null;
-  /** The depth of the newer image (the one the warp used), when predicted. */
+  /** The depth of the newer image (the one the warps use), when predicted. */
   depth: DepthMap | null;
+  /** The older image (as the previous in-between left it) advanced to this frame. */
+  moveOlder(older: RawImage<'f32'> | null): Promise<RawImage<'f32'> | null>;
+  /** The frame shown, from the older image as `moveOlder` left it. */
+  frameWith(prev: RawImage<'f32'> | null): RawImage<'u8'>;
 }
 
-export async function renderTween(input: TweenInput): Promise<TweenResult> {
+export async function advanceTween(input: TweenInput): Promise<TweenAdvance> {
   const { step, camera } = input;
-  const older = input.images.prev;
-  const advancePrev = step.warpPrev && older !== null;
   // The original predicts depth even when neither image moves; the prediction is unused then, so it is skipped.
-  const depthModel = input.depthToSave ?? (advancePrev || step.warpNext ? input.depthModel : null);
-  const depth = depthModel === null ? null : (await depthModel.predict(input.images.next)).depth;
+  // warpPrev implies an older image: the plan sets it only once a second diffused frame exists.
+  const depthModel = input.depthToSave ?? (step.warpPrev || step.warpNext ? input.depthModel : null);
+  const depth = depthModel === null ? null : (await depthModel.predict(input.next)).depth;
   // A depth predicted only for the picture is not warped with (use_depth_warping off reads a flat scene).
   const warpDepth = input.depthModel === null ? null : depth;
-  const motion = advancePrev || step.warpNext ? await input.hybrid?.motionAt(step.frame) : null;
+  const motion = step.warpPrev || step.warpNext ? await input.hybrid?.motionAt(step.frame) : null;
   const move = async (image: RawImage<'f32'>): Promise<RawImage<'f32'>> => {
     const warped = warpFrame(image, camera, step.frame, warpDepth);
     return motion === null || motion === undefined ? warped : motion(warped);
   };
-  const prev = advancePrev ? await move(older) : older;
-  const next = step.warpNext ? await move(input.images.next) : input.images.next;
+  const next = step.warpNext ? await move(input.next) : input.next;
   const overlay =
     step.warpNext && input.overlay !== null ? warpOverlay(input.overlay, camera, step.frame, warpDepth) : input.overlay;
-  const shown = step.prev !== null && prev !== null ? crossFade(prev, next, step.weightNext) : next;
-  const frame = truncateToBytes(input.forceGrayscale ? grayscaleCv2OnRgb(shown) : shown);
-  return { images: { prev, next }, frame, overlay, depth };
+  const moveOlder = async (older: RawImage<'f32'> | null) => (step.warpPrev && older !== null ? move(older) : older);
+  const frameWith = (prev: RawImage<'f32'> | null): RawImage<'u8'> => {
+    const shown = step.prev !== null && prev !== null ? crossFade(prev, next, step.weightNext) : next;
+    return truncateToBytes(input.forceGrayscale ? grayscaleCv2OnRgb(shown) : shown);
+  };
+  return { next, overlay, depth, moveOlder, frameWith };
 }
 
 function crossFade(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: number): RawImage<'f32'> {
