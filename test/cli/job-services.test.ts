@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { JobStore } from '../../src/jobs/job-store.js';
 import { DEFAULT_JOB_STORE_CONFIG } from '../../src/jobs/store-config.js';
@@ -14,30 +13,19 @@ import { jobFileKey, openStorage, S3Storage } from '../../src/storage/storage.js
 import { loadWorkerConfig } from '../../src/worker/worker-config.js';
 import { useTestDatabase } from '../support/database.js';
 import { STACK_TRACE, type CliRun } from '../support/run-cli.js';
+import { startS3Server, type TestS3Server } from '../support/s3-server.js';
 import { REPO_ROOT } from '../support/shared-dirs.js';
 
 const db = useTestDatabase('cli_job_services');
 const INIT = path.join(REPO_ROOT, 'assets/demo-init.png');
 let scratch: string;
-let s3: S3rver;
+let s3: TestS3Server;
 let s3Env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'deforum-cli-storage-'));
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: path.join(scratch, 's3'),
-    configureBuckets: [{ name: 'deforum' }],
-  });
-  const { port } = await s3.run();
-  s3Env = {
-    DEFORUM_STORAGE_URL: 's3://deforum/fleet',
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  };
+  s3 = await startS3Server(scratch);
+  s3Env = { DEFORUM_STORAGE_URL: 's3://deforum/fleet', ...s3.env };
 });
 
 afterAll(async () => {

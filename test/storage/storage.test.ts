@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newJobId } from '../../src/jobs/job-store.js';
 import {
@@ -20,27 +19,17 @@ import {
   S3Storage,
   type Storage,
 } from '../../src/storage/storage.js';
+import { startS3Server, type TestS3Server } from '../support/s3-server.js';
 
 let scratch: string;
-let s3: S3rver;
+let s3: TestS3Server;
 const backends: Record<string, Storage> = {};
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'deforum-storage-'));
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: path.join(scratch, 's3'),
-    configureBuckets: [{ name: 'deforum' }],
-  });
-  const { port } = await s3.run();
+  s3 = await startS3Server(scratch);
   backends['local'] = openStorage(pathToFileURL(path.join(scratch, 'local')).href);
-  backends['s3'] = openStorage('s3://deforum/fleet/a', {
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  });
+  backends['s3'] = openStorage('s3://deforum/fleet/a', s3.env);
 });
 
 afterAll(async () => {
