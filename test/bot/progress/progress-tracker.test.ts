@@ -120,8 +120,12 @@ describe('ProgressTracker', () => {
     const storedCard = async () => cardId(await w.stores.jobs.getJob(job.id));
     await expect.poll(storedCard, { timeout: 10_000 }).not.toBe(card);
     const moved = await storedCard();
-    await w.emulator.waitFor(() => cardText(w, moved).includes('Frame 3/4'), { timeoutMs: 10_000 });
-    expect(w.emulator.message(moved)?.attachments.map((a) => a.filename)).toEqual(['frame.jpg']);
+    // The fresh card is posted first and filled in by an edit right after: wait for the edit with the preview.
+    const previews = () => w.emulator.message(moved)?.attachments.map((a) => a.filename) ?? [];
+    await w.emulator.waitFor(() => cardText(w, moved).includes('Frame 3/4') && previews().length > 0, {
+      timeoutMs: 10_000,
+    });
+    expect(previews()).toEqual(['frame.jpg']);
   });
 
   test('two trackers racing (two bot processes) deliver the result exactly once', async () => {
