@@ -152,6 +152,24 @@ describe('ProgressListener', () => {
     }
   });
 
+  test('hears nothing of a job without a card (a CLI submit)', async () => {
+    await clear();
+    const heard: string[] = [];
+    const listener = await ProgressListener.listen({ databaseUrl: db().url, onJob: (id) => heard.push(id) });
+    try {
+      const { jobs, leases } = setup();
+      const silent = await jobs.enqueue({ userId: 'cli', settings: smallSettings({ max_frames: 2 }), model: 'm' });
+      const claimed = defined(await leases.claim({ workerId: 'w', models: ['m'] }), 'a claim');
+      await leases.recordFrame(claimed.lease, { frameIndex: 0, storageKey: frameKey(silent.id, 0, 1) });
+      const { lease, jobId } = await runningJob();
+      await leases.recordFrame(lease, { frameIndex: 0, storageKey: frameKey(jobId, 0, lease.attempt) });
+      await expect.poll(() => heard.includes(jobId)).toBe(true);
+      expect(heard).not.toContain(silent.id);
+    } finally {
+      await listener.close();
+    }
+  });
+
   test('listens again after its connection is killed, and says so', async () => {
     await clear();
     const heard: string[] = [];

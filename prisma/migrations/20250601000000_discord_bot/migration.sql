@@ -59,8 +59,8 @@ CREATE INDEX "jobs_result_message_idx" ON "jobs"("result_message_id") WHERE "res
 -- Retention sweeps the oldest finished jobs' frames in batches.
 CREATE INDEX "jobs_succeeded_finished_idx" ON "jobs"("finished_at") WHERE "state" = 'succeeded';
 
--- The bot sleeps on LISTEN deforum_progress; every recorded frame and every change of state wakes it (payload:
--- the job id).
+-- The bot sleeps on LISTEN deforum_progress; every recorded frame and every change of state of a job with a card
+-- wakes it (payload: the job id). Jobs without a card (CLI submits) stay silent: the bot would only look them up.
 CREATE FUNCTION "deforum_jobs_progress_notify"() RETURNS TRIGGER
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -70,5 +70,6 @@ END
 $$;
 
 CREATE TRIGGER "jobs_progress_notify" AFTER UPDATE OF "frames_done", "state" ON "jobs"
-    FOR EACH ROW WHEN (NEW."frames_done" IS DISTINCT FROM OLD."frames_done" OR NEW."state" IS DISTINCT FROM OLD."state")
+    FOR EACH ROW WHEN (NEW."progress_message_id" IS NOT NULL
+        AND (NEW."frames_done" IS DISTINCT FROM OLD."frames_done" OR NEW."state" IS DISTINCT FROM OLD."state"))
     EXECUTE FUNCTION "deforum_jobs_progress_notify"();
