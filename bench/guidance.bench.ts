@@ -12,7 +12,7 @@ import { colorMatchLoss } from '../src/core/diffusion/guidance/color-match-loss.
 import { createConditioningHook } from '../src/core/diffusion/guidance/conditioning-hook.js';
 import { gradientClamp } from '../src/core/diffusion/guidance/grad-threshold.js';
 import { kmeansPalette } from '../src/core/diffusion/guidance/kmeans.js';
-import { linearDecode, linearDecoder } from '../src/core/diffusion/guidance/linear-decoder.js';
+import { linearDecode, createLinearDecoder } from '../src/core/diffusion/guidance/linear-decoder.js';
 import { blueLoss, exposureLoss, initMseLoss, meanLoss, varLoss } from '../src/core/diffusion/guidance/pixel-losses.js';
 import { guidedDenoiser, type GuidanceOptions } from '../src/core/diffusion/denoiser.js';
 import { H100_SD15_COSTS } from '../src/core/diffusion/models/timing-stand-in.js';
@@ -62,7 +62,7 @@ const hook = createConditioningHook({
   target: 'combined',
   appliesAt: () => true,
   losses,
-  decoder: linearDecoder,
+  decoder: createLinearDecoder(),
   clamp: gradientClamp(
     { grad_threshold_type: 'dynamic', clamp_grad_threshold: 0.2, clamp_start: 0.2, clamp_stop: 0.01 },
     sigmas,

@@ -33,8 +33,9 @@ export interface ConditioningHook {
   /** Whether the model call at σ is a conditioning step (`grad_inject_timing`). */
   appliesAt(sigma: number): boolean;
   /**
-   * Conditions `denoised`, the prediction of `x` at σ: updates `x.data` in place and returns the new prediction.
-   * `reevaluate` is the model at the updated x (used with `gradient_wrt = 'x'`).
+   * Conditions `denoised`, the prediction of `x` at σ: updates `x.data` in place and returns the new prediction
+   * (`denoised` itself, updated in place, with `x0_pred`: the caller hands over a fresh prediction that nothing
+   * else holds). `reevaluate` is the model at the updated x (used with `gradient_wrt = 'x'`).
    */
   condition(x: Latent, sigma: number, denoised: Latent, reevaluate: () => Promise<Latent>): Promise<Latent>;
 }
@@ -65,8 +66,7 @@ export function createConditioningHook(parts: ConditioningParts): ConditioningHo
     const onPrediction = await parts.decoder.pullback(denoised, imageGradient);
     const total = parts.wrt.kind === 'x' ? await parts.wrt.pullback(x, sigma, onPrediction) : onPrediction;
     if (g.length !== total.length) g = new Float32Array(total.length);
-    toFloat32WithoutNaN(total, g);
-    parts.clamp(g, x.shape, sigma);
+    parts.clamp(total, g, x.shape, sigma);
     return g;
   };
 
@@ -80,7 +80,8 @@ export function createConditioningHook(parts: ConditioningParts): ConditioningHo
         addScaledStep(x.data, step, s);
         return reevaluate();
       }
-      return { shape: denoised.shape, data: addScaledStepBoth(x.data, denoised.data, step, s) };
+      addScaledStepBoth(x.data, denoised.data, step, s);
+      return denoised;
     },
   };
 }
@@ -95,26 +96,16 @@ function subtractScaled(into: Float64Array, gradient: Float64Array, scale: numbe
   for (let i = 0; i < into.length; i++) into[i] = (into[i] as number) - scale * (gradient[i] ?? 0);
 }
 
-/** g ← total as float32 with NaN → 0 and ±∞ kept (see the header). */
-function toFloat32WithoutNaN(total: Float64Array, g: Float32Array): void {
-  for (let i = 0; i < g.length; i++) {
-    const v = total[i] as number;
-    g[i] = v === v ? v : 0;
-  }
-}
-
 /** x ← x + f32(g·s) in place. */
 function addScaledStep(x: Float32Array, g: Float32Array, s: number): void {
   for (let i = 0; i < g.length; i++) x[i] = (x[i] as number) + Math.fround((g[i] as number) * s);
 }
 
-/** x ← x + f32(g·s) in place and D + f32(g·s) as a new array, in one pass. */
-function addScaledStepBoth(x: Float32Array, denoised: Float32Array, g: Float32Array, s: number): Float32Array {
-  const out = new Float32Array(denoised.length);
+/** x ← x + f32(g·s) and D ← D + f32(g·s), both in place, in one pass. */
+function addScaledStepBoth(x: Float32Array, denoised: Float32Array, g: Float32Array, s: number): void {
   for (let i = 0; i < g.length; i++) {
     const step = Math.fround((g[i] as number) * s);
     x[i] = (x[i] as number) + step;
-    out[i] = (denoised[i] as number) + step;
+    denoised[i] = (denoised[i] as number) + step;
   }
-  return out;
 }

@@ -18,7 +18,7 @@ import { GUIDANCE_SCALES, isGuidanceActive, type RenderGuidance } from './guidan
 import type { DecodedImage, ImageLoss, ScaledLoss } from './image-loss.js';
 import { injectTimingFn } from './inject-timing.js';
 import { kmeansPalette } from './kmeans.js';
-import { linearDecode, linearDecoder } from './linear-decoder.js';
+import { linearDecode, createLinearDecoder } from './linear-decoder.js';
 import { blueLoss, exposureLoss, initMseLoss, meanLoss, varLoss } from './pixel-losses.js';
 
 export interface FrameGuidanceContext {
@@ -88,7 +88,7 @@ export async function frameConditioning(
     target,
     appliesAt: injectTimingFn(settings.grad_inject_timing, frame.sigmas),
     losses,
-    decoder: linearDecoder,
+    decoder: createLinearDecoder(),
     clamp: gradientClamp(settings, frame.fullSigmas),
     wrt: { kind: 'x0_pred' },
   });

@@ -1,5 +1,6 @@
 /**
- * The clamp of the total guidance gradient (Deforum `threshold_by`, spec §18 `grad_threshold_type`), in place:
+ * The clamp of the total guidance gradient (Deforum `threshold_by`, spec §18 `grad_threshold_type`), from the
+ * float64 gradient to the float32 step:
  * - dynamic: s = max(1, max over samples of the τ-th percentile of |g|), g = clamp(g, −s, s)/s. τ is read as a
  *   percentile 0–100, so the default 0.2 gives s = 1, a plain clamp to [−1, 1] (spec §24 item 44, B). The same
  *   maths as the latent's dynamic threshold, so `applyThresholds` does it;
@@ -24,68 +25,89 @@ export interface GradThresholdSettings {
   clamp_stop: number;
 }
 
-export type GradientClamp = (gradient: Float32Array, shape: readonly number[], sigma: number) => void;
+/**
+ * Writes the clamped gradient, as the float32 step the latent takes, into `step`: `gradient` with NaN → 0 (±∞
+ * kept, spec §18.1), then clamped. Conversion and clamp share a pass where the type allows.
+ */
+export type GradientClamp = (
+  gradient: Float64Array,
+  step: Float32Array,
+  shape: readonly number[],
+  sigma: number,
+) => void;
 
 /** `fullSigmas`: the `steps + 1` sigmas of the untruncated schedule, noisiest first, ending at 0. */
 export function gradientClamp(settings: GradThresholdSettings, fullSigmas: Float32Array): GradientClamp {
   const tau = settings.clamp_grad_threshold;
   switch (settings.grad_threshold_type) {
     case 'dynamic':
-      return (gradient, shape) => {
-        if (percentileAtMostOne(gradient, shape[0] ?? 1, tau)) clampInPlace(gradient, 1);
-        else applyThresholds({ shape, data: gradient }, { dynamic_threshold: tau, static_threshold: null });
+      return (gradient, step, shape) => {
+        if (clampedToOne(gradient, step, shape[0] ?? 1, tau)) return;
+        toFloat32WithoutNaN(gradient, step);
+        applyThresholds({ shape, data: step }, { dynamic_threshold: tau, static_threshold: null });
       };
     case 'static':
-      return (gradient, shape) =>
-        applyThresholds({ shape, data: gradient }, { dynamic_threshold: null, static_threshold: tau });
+      return (gradient, step, shape) => {
+        toFloat32WithoutNaN(gradient, step);
+        applyThresholds({ shape, data: step }, { dynamic_threshold: null, static_threshold: tau });
+      };
     case 'mean':
-      return (gradient, shape) => {
+      return (gradient, step, shape) => {
+        toFloat32WithoutNaN(gradient, step);
         const batch = shape[0] ?? 1;
-        const per = gradient.length / batch;
+        const per = step.length / batch;
         for (let b = 0; b < batch; b++) {
-          const sample = gradient.subarray(b * per, (b + 1) * per);
+          const sample = step.subarray(b * per, (b + 1) * per);
           const rms = Math.sqrt(sumOfSquares(sample) / per);
           if (rms > tau) for (let i = 0; i < sample.length; i++) sample[i] = (sample[i] ?? 0) * (tau / rms);
         }
       };
     case 'schedule': {
       const limitAt = clampSchedule(settings, fullSigmas);
-      return (gradient, _shape, sigma) => {
-        const rms = Math.sqrt(sumOfSquares(gradient) / gradient.length);
+      return (gradient, step, _shape, sigma) => {
+        toFloat32WithoutNaN(gradient, step);
+        const rms = Math.sqrt(sumOfSquares(step) / step.length);
         if (!(rms > 0)) return;
         const factor = Math.min(rms, limitAt(sigma)) / rms;
-        for (let i = 0; i < gradient.length; i++) gradient[i] = (gradient[i] ?? 0) * factor;
+        for (let i = 0; i < step.length; i++) step[i] = (step[i] ?? 0) * factor;
       };
     }
   }
 }
 
+function toFloat32WithoutNaN(gradient: Float64Array, step: Float32Array): void {
+  for (let i = 0; i < step.length; i++) {
+    const v = gradient[i] as number;
+    step[i] = v === v ? v : 0;
+  }
+}
+
 /**
- * Whether every sample's τ-th percentile of |g| is ≤ 1, so s = 1 and the dynamic clamp is a plain clamp to
- * [−1, 1]: true when fewer than n − ⌈rank⌉ magnitudes exceed 1. Counting is O(n); the sort it saves cost ~2 ms
- * per step at 512² (bench/guidance.bench.ts). The default τ = 0.2 almost always takes this path.
+ * The dynamic clamp when every sample's τ-th percentile of |g| is ≤ 1, so s = 1 and it is a plain clamp to
+ * [−1, 1]: step ← clamp(g, −1, 1) (NaN → 0) while counting the magnitudes above 1; true when fewer than
+ * n − ⌈rank⌉ of a sample's exceed 1. Otherwise false, `step` to be rewritten. One O(n) pass; the sort it saves
+ * cost ~2 ms per step at 512² (bench/guidance.bench.ts). The default τ = 0.2 almost always takes this path.
+ * Math.min/max rather than comparisons: no branch to mispredict on gradients around ±1.
  */
-function percentileAtMostOne(gradient: Float32Array, batch: number, tau: number): boolean {
-  const per = gradient.length / batch;
+function clampedToOne(gradient: Float64Array, step: Float32Array, batch: number, tau: number): boolean {
+  const per = step.length / batch;
   const needed = per - Math.ceil((tau / 100) * (per - 1));
   for (let b = 0; b < batch; b++) {
     let above = 0;
-    for (let i = b * per; i < (b + 1) * per; i++) if (!(Math.abs(gradient[i] as number) <= 1)) above++;
+    for (let i = b * per; i < (b + 1) * per; i++) {
+      const raw = gradient[i] as number;
+      const v = raw === raw ? raw : 0;
+      if (!(Math.abs(v) <= 1)) above++;
+      step[i] = Math.min(1, Math.max(-1, v));
+    }
     if (above >= needed) return false;
   }
   return true;
 }
 
-function clampInPlace(values: Float32Array, limit: number): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    values[i] = v > limit ? limit : v < -limit ? -limit : v;
-  }
-}
-
 function sumOfSquares(values: Float32Array): number {
   let sum = 0;
-  for (const v of values) sum += v * v;
+  for (let i = 0; i < values.length; i++) sum += (values[i] as number) ** 2;
   return sum;
 }
 

@@ -15,7 +15,10 @@ export const LINEAR_DECODE_FACTORS: readonly (readonly [number, number, number])
   [-0.184, -0.271, -0.473],
 ];
 
-/** Decodes a prediction to RGB and pulls an image gradient back to the prediction. */
+/**
+ * Decodes a prediction to RGB and pulls an image gradient back to the prediction. An implementation may return
+ * its own buffers, overwritten by its next call: a caller uses each result before calling again.
+ */
 export interface DifferentiableDecoder {
   decode(prediction: Latent): DecodedImage | Promise<DecodedImage>;
   /** The gradient on `prediction` for `imageGradient` on its decoded image (the vector–Jacobian product). */
@@ -24,12 +27,18 @@ export interface DifferentiableDecoder {
 
 const F = LINEAR_DECODE_FACTORS.flat();
 
-export function linearDecode(prediction: { shape: readonly number[]; data: ArrayLike<number> }): DecodedImage {
+type LatentLike = { shape: readonly number[]; data: ArrayLike<number> };
+
+export function linearDecode(prediction: LatentLike): DecodedImage {
+  const [batch = 1, , height = 1, width = 1] = prediction.shape;
+  return decodeInto(prediction, new Float64Array(batch * 3 * height * width));
+}
+
+function decodeInto(prediction: LatentLike, out: Float64Array): DecodedImage {
   const [batch = 1, channels = 4, height = 1, width = 1] = prediction.shape;
   if (channels !== 4) throw new RangeError(`linear decoding needs a 4-channel latent, got ${channels} channels`);
   const n = height * width;
   const x = prediction.data;
-  const out = new Float64Array(batch * 3 * n);
   for (let b = 0; b < batch; b++) {
     const from = b * 4 * n;
     const to = b * 3 * n;
@@ -51,28 +60,45 @@ export function linearDecode(prediction: { shape: readonly number[]; data: Array
   return { shape: [batch, 3, height, width], data: out };
 }
 
-export const linearDecoder: DifferentiableDecoder = {
-  decode: linearDecode,
-  pullback(prediction, imageGradient) {
-    const [batch = 1, , height = 1, width = 1] = prediction.shape;
-    const n = height * width;
-    const out = new Float64Array(batch * 4 * n);
-    for (let b = 0; b < batch; b++) {
-      const from = b * 3 * n;
-      for (let c = 0; c < 4; c++) {
-        const fr = F[3 * c] as number;
-        const fg = F[3 * c + 1] as number;
-        const fb = F[3 * c + 2] as number;
-        const to = (b * 4 + c) * n;
-        for (let p = 0; p < n; p++) {
-          const i = from + p;
-          out[to + p] =
-            fr * (imageGradient[i] as number) +
-            fg * (imageGradient[i + n] as number) +
-            fb * (imageGradient[i + 2 * n] as number);
-        }
+function pullbackInto(prediction: LatentLike, imageGradient: Float64Array, out: Float64Array): Float64Array {
+  const [batch = 1, , height = 1, width = 1] = prediction.shape;
+  const n = height * width;
+  for (let b = 0; b < batch; b++) {
+    const from = b * 3 * n;
+    for (let c = 0; c < 4; c++) {
+      const fr = F[3 * c] as number;
+      const fg = F[3 * c + 1] as number;
+      const fb = F[3 * c + 2] as number;
+      const to = (b * 4 + c) * n;
+      for (let p = 0; p < n; p++) {
+        const i = from + p;
+        out[to + p] =
+          fr * (imageGradient[i] as number) +
+          fg * (imageGradient[i + n] as number) +
+          fb * (imageGradient[i + 2 * n] as number);
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+}
+
+/**
+ * The linear decoder for one conditioning hook. The image and the gradient it returns are its own buffers,
+ * overwritten by its next call (the hook uses each before the next step): a fresh 100–130 KB array per call cost
+ * more than the decoding itself at 512².
+ */
+export function createLinearDecoder(): DifferentiableDecoder {
+  let image = new Float64Array(0);
+  let gradient = new Float64Array(0);
+  return {
+    decode(prediction) {
+      const length = (prediction.data.length / 4) * 3;
+      if (image.length !== length) image = new Float64Array(length);
+      return decodeInto(prediction, image);
+    },
+    pullback(prediction, imageGradient) {
+      if (gradient.length !== prediction.data.length) gradient = new Float64Array(prediction.data.length);
+      return pullbackInto(prediction, imageGradient, gradient);
+    },
+  };
+}

@@ -28,7 +28,10 @@ function meanAbsolute(image: DecodedImage, centre: number, channel: number | nul
   return { value: sum / count, gradient };
 }
 
-/** `meanAbsolute`'s gradient times `scale`, subtracted from `into` (0 outside the channel, as there). */
+/**
+ * `meanAbsolute`'s gradient times `scale`, subtracted from `into` (0 outside the channel, so nothing there). The
+ * per-element step is one product, sign · (scale / count): the same as scale · (sign / count) up to rounding.
+ */
 function subtractMeanAbsolute(
   image: DecodedImage,
   centre: number,
@@ -38,16 +41,13 @@ function subtractMeanAbsolute(
 ): void {
   const { batch, channels, pixels } = planes(image.shape);
   const data = image.data;
-  const count = channel === null ? data.length : batch * pixels;
+  const step = scale / (channel === null ? data.length : batch * pixels);
   for (let b = 0; b < batch; b++) {
     for (let c = 0; c < channels; c++) {
+      if (channel !== null && c !== channel) continue;
       const start = (b * channels + c) * pixels;
-      if (channel !== null && c !== channel) {
-        for (let i = start; i < start + pixels; i++) into[i] = (into[i] as number) - scale * 0;
-        continue;
-      }
       for (let i = start; i < start + pixels; i++) {
-        into[i] = (into[i] as number) - scale * (Math.sign((data[i] as number) - centre) / count);
+        into[i] = (into[i] as number) - Math.sign((data[i] as number) - centre) * step;
       }
     }
   }
@@ -99,7 +99,8 @@ export const varLoss: ImageLoss = {
     const data = image.data;
     const n = data.length;
     const mean = meanOf(data);
-    for (let i = 0; i < n; i++) into[i] = (into[i] as number) - scale * ((2 * ((data[i] as number) - mean)) / (n - 1));
+    const step = (2 * scale) / (n - 1);
+    for (let i = 0; i < n; i++) into[i] = (into[i] as number) - ((data[i] as number) - mean) * step;
   },
 };
 
@@ -131,10 +132,12 @@ export function initMseLoss(target: DecodedImage): ImageLoss {
     subtractScaledGradient(image, scale, into) {
       const perSample = checkSize(image);
       const data = image.data;
-      const n = data.length;
-      for (let i = 0; i < n; i++) {
-        const d = (data[i] as number) - (target.data[i % perSample] as number);
-        into[i] = (into[i] as number) - scale * ((2 * d) / n);
+      const step = (2 * scale) / data.length;
+      for (let start = 0; start < data.length; start += perSample) {
+        for (let j = 0; j < perSample; j++) {
+          const i = start + j;
+          into[i] = (into[i] as number) - ((data[i] as number) - (target.data[j] as number)) * step;
+        }
       }
     },
   };

@@ -12,7 +12,7 @@ import {
 import { gradientClamp } from '../../../../src/core/diffusion/guidance/grad-threshold.js';
 import type { ImageLoss, ScaledLoss } from '../../../../src/core/diffusion/guidance/image-loss.js';
 import { injectTimingFn, type InjectTiming } from '../../../../src/core/diffusion/guidance/inject-timing.js';
-import { linearDecode, linearDecoder } from '../../../../src/core/diffusion/guidance/linear-decoder.js';
+import { linearDecode, createLinearDecoder } from '../../../../src/core/diffusion/guidance/linear-decoder.js';
 import { blueLoss, exposureLoss, meanLoss, varLoss } from '../../../../src/core/diffusion/guidance/pixel-losses.js';
 import {
   alphasCumprod,
@@ -55,7 +55,7 @@ function hookOf(losses: ScaledLoss[], timing: InjectTiming, sigmas: Float32Array
     target,
     appliesAt: injectTimingFn(timing, sigmas),
     losses,
-    decoder: linearDecoder,
+    decoder: createLinearDecoder(),
     clamp: gradientClamp(
       { grad_threshold_type: 'dynamic', clamp_grad_threshold: 0.2, clamp_start: 0.2, clamp_stop: 0.01 },
       schedule.getSigmas(STEPS),

@@ -6,14 +6,24 @@ const base = { clamp_grad_threshold: 0.2, clamp_start: 0.2, clamp_stop: 0.01 };
 const shape = [2, 1, 1, 2];
 
 function run(type: 'dynamic' | 'static' | 'mean' | 'schedule', values: number[], sigma = 7, tau = 0.2): number[] {
-  const g = Float32Array.from(values);
-  gradientClamp({ ...base, clamp_grad_threshold: tau, grad_threshold_type: type }, sigmas)(g, shape, sigma);
-  return [...g];
+  const step = new Float32Array(values.length);
+  gradientClamp({ ...base, clamp_grad_threshold: tau, grad_threshold_type: type }, sigmas)(
+    Float64Array.from(values),
+    step,
+    shape,
+    sigma,
+  );
+  return [...step];
 }
 
 describe('gradientClamp', () => {
   it('dynamic with the default 0.2 (a percentile) clamps to [−1, 1]', () => {
     expect(run('dynamic', [3, -0.5, 0.25, -2])).toEqual([1, -0.5, 0.25, -1]);
+  });
+  it.each(['dynamic', 'static', 'mean', 'schedule'] as const)('%s turns NaN into 0', (type) => {
+    const [nan, , finite] = run(type, [NaN, 0.05, 0.1, -0.05]);
+    expect(nan).toBe(0);
+    expect(finite).toBeGreaterThan(0);
   });
   it('dynamic with a high percentile divides by s', () => {
     // sample 2: |g| = [0.25, 4] → 100th percentile 4; s = 4.

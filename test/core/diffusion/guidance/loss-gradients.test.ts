@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { colorMatchLoss } from '../../../../src/core/diffusion/guidance/color-match-loss.js';
 import type { ImageLoss } from '../../../../src/core/diffusion/guidance/image-loss.js';
 import { kmeansPalette } from '../../../../src/core/diffusion/guidance/kmeans.js';
-import { linearDecode, linearDecoder } from '../../../../src/core/diffusion/guidance/linear-decoder.js';
+import { linearDecode, createLinearDecoder } from '../../../../src/core/diffusion/guidance/linear-decoder.js';
 import {
   blueLoss,
   exposureLoss,
@@ -53,7 +53,7 @@ async function lossAt(loss: ImageLoss, latent: Float64Array): Promise<number> {
 describe.each(LOSSES)('the %s loss', (_name, loss) => {
   it('has the gradient of a central finite difference, to 1e-4 relative', async () => {
     const image = linearDecode({ shape: SHAPE, data: point });
-    const analytic = await linearDecoder.pullback(
+    const analytic = await createLinearDecoder().pullback(
       { shape: SHAPE, data: Float32Array.from(point) },
       (await loss.evaluate(image)).gradient,
     );
