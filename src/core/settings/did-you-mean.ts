@@ -16,17 +16,20 @@ export function editDistance(a: string, b: string): number {
 /**
  * The closest candidate, compared case-insensitively, if it is within a third of the word's length (at least
  * 2 edits): close enough for a typo, far enough to stay quiet about unrelated names. A word of 4 letters or more is
- * also compared with the start of each candidate, so an abbreviation with a typo (`slow-zom`) finds `slow-zoom-2d`.
+ * also compared with the start of each candidate, so an abbreviation with a typo (`slow-zom`) finds `slow-zoom-2d`;
+ * between equally close candidates the one closer as a whole word wins (`strenght` → `strength`, not
+ * `strength_schedule`, whose start is as close).
  */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const typed = word.toLowerCase();
   const limit = Math.max(2, Math.floor(word.length / 3));
-  let best: { candidate: string; distance: number } | undefined;
+  let best: { candidate: string; distance: number; whole: number } | undefined;
   for (const candidate of candidates) {
     const known = candidate.toLowerCase();
     const whole = editDistance(typed, known);
     const distance = typed.length >= 4 ? Math.min(whole, editDistance(typed, known.slice(0, typed.length))) : whole;
-    if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
+    const closer = best === undefined || distance < best.distance || (distance === best.distance && whole < best.whole);
+    if (distance <= limit && closer) best = { candidate, distance, whole };
   }
   return best?.candidate;
 }

@@ -6,6 +6,7 @@ const PRESETS = ['slow-zoom-2d', 'fly-through-3d', 'fast-preview', 'film-graysca
 describe('didYouMean', () => {
   it.each([
     ['strenght_schedule', ['strength_schedule', 'noise_schedule'], 'strength_schedule'],
+    ['strenght', ['strength_schedule', 'strength'], 'strength'],
     ['Euler_Ancestral', ['euler', 'euler_ancestral'], 'euler_ancestral'],
     ['slow-zom', PRESETS, 'slow-zoom-2d'],
     ['fly-thru', PRESETS, 'fly-through-3d'],
