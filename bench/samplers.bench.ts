@@ -2,7 +2,9 @@
  * Sampler overhead outside the UNet: per sampler, microseconds per step of our sampler maths on a 1×4×64×64
  * latent with an instant denoiser (x0 = 0.9·x). Candidate: the registry's samplers (fused loops, float32 arrays).
  * Baseline, in the same process: the same Euler step written as torch evaluates it, one new array per operation
- * (`to_d`, `d·dt`, `x + …`). Prints one JSON object with the figures as its last line.
+ * (`to_d`, `d·dt`, `x + …`). Also the torch-exact `randn` of one latent (what the ancestral samplers draw at
+ * every step), candidate torch-generator.ts (MT19937 and normal_fill_16 in WebAssembly SIMD) against the
+ * lane-by-lane reference (test/core/diffusion/lane-by-lane-randn.ts). Prints one JSON object with the figures as its last line.
  */
 import {
   alphasCumprod,
@@ -15,6 +17,8 @@ import type { Rng } from '../src/core/diffusion/rng.js';
 import { SAMPLERS } from '../src/core/diffusion/samplers/index.js';
 import type { Denoise, PredictEps } from '../src/core/diffusion/samplers/sampler.js';
 import type { Latent } from '../src/core/diffusion/tensor.js';
+import { TorchGenerator } from '../src/core/diffusion/torch-generator.js';
+import { laneByLaneRandn } from '../test/core/diffusion/lane-by-lane-randn.js';
 
 const SHAPE = [1, 4, 64, 64];
 const COUNT = 4 * 64 * 64;
@@ -71,11 +75,19 @@ for (const [name, entry] of Object.entries(SAMPLERS)) {
 }
 const baseline = await usPerStep(() => naiveEuler(start()), STEPS);
 const euler = figures.euler_us_per_step ?? NaN;
+
+const generator = new TorchGenerator(1234);
+const randnUs = await usPerStep(() => Promise.resolve(generator.randn(SHAPE)), 1);
+const laneByLaneUs = await usPerStep(() => Promise.resolve(laneByLaneRandn(1234, COUNT)), 1);
+
 const result = {
   latent: SHAPE,
   steps: STEPS,
   ...figures,
   baseline_naive_euler_us_per_step: Math.round(baseline),
   euler_speedup_vs_naive: Number((baseline / euler).toFixed(2)),
+  randn_us: Math.round(randnUs),
+  baseline_lane_by_lane_randn_us: Math.round(laneByLaneUs),
+  randn_speedup_vs_lane_by_lane: Number((laneByLaneUs / randnUs).toFixed(2)),
 };
 console.log(JSON.stringify(result));

@@ -10,8 +10,9 @@
  * (`fma32` resolves that case). Over every input the sampler passes — 1 − u to the log and 2π·u to sin/cos, for
  * the 2^24 values u = k·2^-24 — that never happens at any fused place: checked exhaustively against `fma32`, and
  * test/core/diffusion/avx-mathfun.test.ts keeps a strided sample of that check. So the kernels write
- * `f32(a * b + c)`, which keeps them small enough for V8 to inline into the sampler's loop: about 25 ns per log
- * or sin/cos instead of about 100 ns through nine `fma32` calls whose returned doubles were boxed.
+ * `f32(a * b + c)` — about 25 ns per log or sin/cos instead of about 100 ns through nine `fma32` calls — and the
+ * sampler's SIMD kernel (normal-fill-simd.ts) computes the same expressions; these lane-by-lane kernels are the
+ * reference it is tested against.
  */
 
 const f32 = Math.fround;
@@ -39,18 +40,32 @@ function roundMidpoint(product: number, c: number, sum: number, rounded: number,
   return error > 0 === other > rounded ? other : rounded;
 }
 
-const SQRTHF = f32(0.7071067811865476);
-const LOG_P0 = f32(7.0376836292e-2);
-const LOG_P1 = f32(-1.151461031e-1);
-const LOG_P2 = f32(1.167699874e-1);
-const LOG_P3 = f32(-1.2420140846e-1);
-const LOG_P4 = f32(1.4249322787e-1);
-const LOG_P5 = f32(-1.6668057665e-1);
-const LOG_P6 = f32(2.0000714765e-1);
-const LOG_P7 = f32(-2.4999993993e-1);
-const LOG_P8 = f32(3.3333331174e-1);
-const LOG_Q1 = f32(-2.1219444e-4);
-const LOG_Q2 = f32(0.693359375);
+/** avx_mathfun's constants as float32 (`_PS256_CONST`): log256_ps's, then sincos256_ps's. */
+export const CEPHES = {
+  sqrtHalf: f32(0.7071067811865476),
+  log: [
+    f32(7.0376836292e-2),
+    f32(-1.151461031e-1),
+    f32(1.167699874e-1),
+    f32(-1.2420140846e-1),
+    f32(1.4249322787e-1),
+    f32(-1.6668057665e-1),
+    f32(2.0000714765e-1),
+    f32(-2.4999993993e-1),
+    f32(3.3333331174e-1),
+  ],
+  logQ1: f32(-2.1219444e-4),
+  logQ2: f32(0.693359375),
+  fourOverPi: f32(1.27323954473516),
+  minusDp: [f32(-0.78515625), f32(-2.4187564849853515625e-4), f32(-3.774894977445941e-8)],
+  sin: [f32(-1.9515295891e-4), f32(8.3321608736e-3), f32(-1.6666654611e-1)],
+  cos: [f32(2.443315711809948e-5), f32(-1.388731625493765e-3), f32(4.166664568298827e-2)],
+} as const;
+
+const SQRTHF = CEPHES.sqrtHalf;
+const [LOG_P0, LOG_P1, LOG_P2, LOG_P3, LOG_P4, LOG_P5, LOG_P6, LOG_P7, LOG_P8] = CEPHES.log;
+const LOG_Q1 = CEPHES.logQ1;
+const LOG_Q2 = CEPHES.logQ2;
 
 const float = new Float32Array(1);
 const floatBits = new Int32Array(float.buffer);
@@ -104,16 +119,10 @@ function logCephesFrexp(mantissa: number, exponent: number): number {
   return f32(e * LOG_Q2 + x);
 }
 
-const FOPI = f32(1.27323954473516);
-const MINUS_DP1 = f32(-0.78515625);
-const MINUS_DP2 = f32(-2.4187564849853515625e-4);
-const MINUS_DP3 = f32(-3.774894977445941e-8);
-const SINCOF_P0 = f32(-1.9515295891e-4);
-const SINCOF_P1 = f32(8.3321608736e-3);
-const SINCOF_P2 = f32(-1.6666654611e-1);
-const COSCOF_P0 = f32(2.443315711809948e-5);
-const COSCOF_P1 = f32(-1.388731625493765e-3);
-const COSCOF_P2 = f32(4.166664568298827e-2);
+const FOPI = CEPHES.fourOverPi;
+const [MINUS_DP1, MINUS_DP2, MINUS_DP3] = CEPHES.minusDp;
+const [SINCOF_P0, SINCOF_P1, SINCOF_P2] = CEPHES.sin;
+const [COSCOF_P0, COSCOF_P1, COSCOF_P2] = CEPHES.cos;
 
 /**
  * `sincos256_ps` for one lane, written into `out` as [sin, cos] to avoid an allocation per call. Exact (fused
@@ -147,68 +156,3 @@ export function sinCosCephes(value: number, out: Float64Array): void {
   out[0] = sinNegative ? -sin : sin;
   out[1] = cosNegative ? -cos : cos;
 }
-
-/**
- * torch's `normal_fill_16` (mean 0, std 1) on `blocks` consecutive blocks of 16 raw MT outputs starting at
- * `words[from]`, written to `out[to…]`: per block, lane j (j < 8) pairs u1 = word[j] with u2 = word[j + 8], radius
- * `f32(sqrt(−2·log256(1 − u1)))`, angle `f32(2π·u2)`, out[j] = radius·cos, out[j + 8] = radius·sin. The same
- * operations as `logCephesOneMinusUniform24` and `sinCosCephes`, bit for bit, written out in one loop so that
- * nothing goes through memory between them (no [sin, cos] array, no call per lane): about twice as fast.
- * `words` may share its bytes with `out` at the same offsets (`from === to`): each lane pair is read before it is
- * written. The angle is never negative (u2 ≥ 0), which drops `sinCosCephes`' sign handling of the argument.
- */
-export function normalFill16(words: Uint32Array, from: number, out: Float32Array, to: number, blocks: number): void {
-  for (let block = 0; block < blocks; block++) {
-    const w = from + 16 * block;
-    const o = to + 16 * block;
-    for (let lane = 0; lane < 8; lane++) {
-      const k1 = (words[w + lane] as number) & 0xffffff;
-      const k2 = (words[w + lane + 8] as number) & 0xffffff;
-
-      // log256_ps(1 − k1·2^-24) via the integer frexp of logCephesOneMinusUniform24.
-      const m = 0x1000000 - k1;
-      const b = 32 - Math.clz32(m);
-      let lx = m * (INV_POW2[b] as number);
-      let le = b - 24;
-      if (lx < SQRTHF) {
-        le -= 1;
-        lx = lx - 1 + lx;
-      } else {
-        lx -= 1;
-      }
-      const lz = f32(lx * lx);
-      let ly = f32(f32(f32(f32(LOG_P0 * lx + LOG_P1) * lx + LOG_P2) * lx + LOG_P3) * lx + LOG_P4);
-      ly = f32(f32(f32(f32(ly * lx + LOG_P5) * lx + LOG_P6) * lx + LOG_P7) * lx + LOG_P8);
-      ly = f32(ly * lx);
-      ly = f32(ly * lz + f32(le * LOG_Q1));
-      ly = f32(ly - lz * 0.5);
-      lx = f32(lx + ly);
-      const log = f32(le * LOG_Q2 + lx);
-      const radius = f32(Math.sqrt(-2 * log));
-
-      // sincos256_ps(f32(2π·k2·2^-24)), argument ≥ 0.
-      let x = f32(TWO_PI_F32 * (k2 * UNIFORM_24));
-      let j = f32(x * FOPI) | 0;
-      j = (j + 1) & ~1;
-      x = f32(j * MINUS_DP1 + x);
-      x = f32(j * MINUS_DP2 + x);
-      x = f32(j * MINUS_DP3 + x);
-      const z = f32(x * x);
-      let cosPoly = f32(f32(COSCOF_P0 * z + COSCOF_P1) * z + COSCOF_P2);
-      cosPoly = f32(cosPoly * z);
-      cosPoly = f32(cosPoly * z - z * 0.5);
-      cosPoly = f32(cosPoly + 1);
-      let sinPoly = f32(f32(SINCOF_P0 * z + SINCOF_P1) * z + SINCOF_P2);
-      sinPoly = f32(sinPoly * z);
-      sinPoly = f32(sinPoly * x + x);
-      const sinFirst = (j & 2) === 0;
-      const sin = sinFirst ? sinPoly : cosPoly;
-      const cos = sinFirst ? cosPoly : sinPoly;
-      out[o + lane] = radius * ((~(j - 2) & 4) !== 0 ? -cos : cos);
-      out[o + lane + 8] = radius * ((j & 4) !== 0 ? -sin : sin);
-    }
-  }
-}
-
-const UNIFORM_24 = 2 ** -24;
-const TWO_PI_F32 = f32(2 * Math.PI);

@@ -7,6 +7,7 @@
  * Deliberate difference (spec §24 item 39, F): scale 1 makes one conditional call and no guidance; the original
  * k-samplers crash there, and DDIM/PLMS already do this.
  */
+import { guidedX0, scaledTwice } from './denoiser-simd.js';
 import type { DiscreteSchedule } from './noise-schedule.js';
 import type { Denoise, PredictEps } from './samplers/sampler.js';
 import { elementCount, type Latent } from './tensor.js';
@@ -119,40 +120,6 @@ function guide(outputs: { uncond: Latent; cond: Latent } | { cond: Latent }, sca
     out[i] = u + ((cond[i] as number) - u) * scale;
   }
   return out;
-}
-
-/**
- * The per-element loops of a denoiser step, kept in small top-level functions: inside the async closure V8 ran
- * them several times slower (measured with --cpu-prof, bench/diffusion.bench.ts).
- */
-function scaledTwice(xs: Float32Array, cIn: number): Float32Array {
-  const n = xs.length;
-  const paired = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const v = (xs[i] as number) * cIn;
-    paired[i] = v;
-    paired[n + i] = v;
-  }
-  return paired;
-}
-
-/** x0 of each prediction rounded to float32 as its own tensor would be, then guided: u + (c − u)·scale. */
-function guidedX0(
-  x0: Float32Array,
-  xs: Float32Array,
-  skip: number,
-  uncond: Float32Array,
-  cond: Float32Array,
-  out: number,
-  scale: number,
-): void {
-  const n = x0.length;
-  for (let i = 0; i < n; i++) {
-    const base = (xs[i] as number) * skip;
-    const u = Math.fround(base + (uncond[i] as number) * out);
-    const c = Math.fround(base + (cond[i] as number) * out);
-    x0[i] = u + (c - u) * scale;
-  }
 }
 
 /** The k-diffusion denoiser: x at noise level σ → guided x0. */

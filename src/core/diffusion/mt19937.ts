@@ -47,28 +47,21 @@ export class Mt19937 {
   }
 
   /**
-   * Writes the next `end − start` outputs into `target[start..end)`, the same values `nextUint32` would return one
-   * by one. Tempering straight from the state in one loop runs about 3× faster per output than the method call.
+   * Writes the state words behind the next `end − start` outputs into `target[start..end)` and advances past them:
+   * the outputs before tempering, which is a fixed per-word bijection a caller can apply to many words at once
+   * (normal-fill-simd.ts does, with SIMD). The copies are plain memory copies: about 2 µs per 16384 words, where
+   * tempering them one by one here took about 40 (the twists, about 30 µs, are the same either way).
    */
-  fillUint32(target: Uint32Array, start = 0, end = target.length): void {
+  fillUntempered(target: Int32Array, start = 0, end = target.length): void {
     const state = this.state;
-    let index = this.index;
     let i = start;
     while (i < end) {
-      if (index >= N) {
-        this.twist();
-        index = 0;
-      }
-      const stop = Math.min(end, i + N - index);
-      for (; i < stop; i++) {
-        let y = state[index++] as number;
-        y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
-        target[i] = y ^ (y >>> 18);
-      }
+      if (this.index >= N) this.twist();
+      const take = Math.min(end - i, N - this.index);
+      target.set(state.subarray(this.index, this.index + take), i);
+      this.index += take;
+      i += take;
     }
-    this.index = index;
   }
 
   /** Advances past the next `count` outputs without tempering them (the state twists as often as drawing would). */

@@ -7,13 +7,14 @@
  *   of 16 is turned into normals by Box–Muller, pairing lane j with lane j + 8 (`1 − u` feeds the log). A length
  *   that is not a multiple of 16 redraws 16 fresh uniforms for the last 16 slots and transforms them again, so the
  *   values before the tail block's start are overwritten. The AVX2 build (the one x86 wheels run) evaluates log
- *   and sin/cos with avx_mathfun's float32 polynomials, reproduced in avx-mathfun.ts.
+ *   and sin/cos with avx_mathfun's float32 polynomials, reproduced in avx-mathfun.ts and, for speed, as a
+ *   WebAssembly SIMD kernel in normal-fill-simd.ts.
  * - fewer than 16: `normal_distribution<double>` one value at a time — two 53-bit uniforms from two MT outputs
  *   each (high word first), `sqrt(−2·log(1 − u2))`, angle `2π·u1`, cos returned and sin cached in the generator for
  *   the next scalar draw (`manual_seed` clears the cache; the vectorised path neither reads nor clears it).
  */
-import { normalFill16 } from './avx-mathfun.js';
 import { Mt19937 } from './mt19937.js';
+import { simdNormalFill } from './normal-fill-simd.js';
 import type { Rng } from './rng.js';
 import { elementCount } from './tensor.js';
 
@@ -24,7 +25,12 @@ const TWO_POW_32 = 2 ** 32;
 export class TorchGenerator implements Rng {
   private readonly engine: Mt19937;
   private cachedNormal: number | undefined;
-  private readonly tailWords = new Uint32Array(VECTOR_BLOCK);
+  /**
+   * Outputs skipped (`skipRandn`) and not yet advanced past. Advancing is twisting the state, the same work in one
+   * go as in several, so it waits for the next draw: the churn samplers (and dpm_adaptive) skip a latent's worth
+   * at every step, about 30 µs of twisting each, and draw nothing after the last.
+   */
+  private skipped = 0;
 
   /** `torch.manual_seed(seed)`: `seed` is an integer in [0, 2^32 − 1] (see animation/seeds.ts `generatorSeed`). */
   constructor(seed: number) {
@@ -34,21 +40,34 @@ export class TorchGenerator implements Rng {
   randn(shape: readonly number[]): Float32Array {
     const count = elementCount(shape);
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`randn: bad shape [${shape.join(', ')}]`);
+    if (this.skipped > 0) {
+      this.engine.advance(this.skipped);
+      this.skipped = 0;
+    }
     const out = new Float32Array(count);
     if (count < VECTOR_BLOCK) {
       for (let i = 0; i < count; i++) out[i] = this.scalarNormal();
       return out;
     }
-    // The raw words are drawn into the output's own bytes and each block turns its 16 words into 16 floats in
-    // place: the same values as drawing every uniform first, without a second buffer.
-    const words = new Uint32Array(out.buffer, out.byteOffset, count);
-    this.engine.fillUint32(words);
-    normalFill16(words, 0, out, 0, Math.floor(count / VECTOR_BLOCK));
-    if (count % VECTOR_BLOCK !== 0) {
-      this.engine.fillUint32(this.tailWords);
-      normalFill16(this.tailWords, 0, out, count - VECTOR_BLOCK, 1);
+    // The kernel's memory holds a whole number of blocks, so blocks never straddle two chunks; the last chunk's
+    // words past its last whole block are drawn (the stream consumes them) and their slots overwritten by the tail.
+    const { capacity } = simdNormalFill;
+    for (let start = 0; start < count; start += capacity) {
+      out.set(this.drawBlocks(Math.min(capacity, count - start)), start);
     }
+    if (count % VECTOR_BLOCK !== 0) out.set(this.drawBlocks(VECTOR_BLOCK), count - VECTOR_BLOCK);
     return out;
+  }
+
+  /**
+   * The next `count` (at most the kernel's capacity) MT outputs, their whole blocks of 16 turned into normals, as a
+   * view of the kernel's memory that the next draw overwrites.
+   */
+  private drawBlocks(count: number): Float32Array {
+    this.engine.fillUntempered(simdNormalFill.words, 0, count);
+    simdNormalFill.temper(count);
+    simdNormalFill.transform(Math.floor(count / VECTOR_BLOCK));
+    return simdNormalFill.normals.subarray(0, count);
   }
 
   /** `randn(shape)`'s effect on the stream alone: the same words consumed, no normals computed. */
@@ -60,8 +79,7 @@ export class TorchGenerator implements Rng {
       this.randn(shape);
       return;
     }
-    this.engine.advance(count);
-    if (count % VECTOR_BLOCK !== 0) this.engine.advance(VECTOR_BLOCK);
+    this.skipped += count % VECTOR_BLOCK === 0 ? count : count + VECTOR_BLOCK;
   }
 
   private uniform53(): number {

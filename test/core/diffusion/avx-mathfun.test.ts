@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { fma32, logCephes, sinCosCephes } from '../../../src/core/diffusion/avx-mathfun.js';
+import { fma32, logCephes, logCephesOneMinusUniform24, sinCosCephes } from '../../../src/core/diffusion/avx-mathfun.js';
+import { simdNormalFill } from '../../../src/core/diffusion/normal-fill-simd.js';
 
 const f32 = Math.fround;
 const LOG = [
@@ -78,6 +79,33 @@ describe('avx-mathfun kernels on the normal sampler’s arguments', () => {
       const [sin, cos] = oracleSinCos(value);
       return !Object.is(out[0], sin) || !Object.is(out[1], cos);
     });
+    expect(bad.slice(0, 5), `${bad.length} of ${ks.length} differ`).toEqual([]);
+  });
+
+  it('the SIMD normal_fill_16 kernel equals the lane-by-lane kernels', () => {
+    // Each lane pairs a log argument k with an angle argument, both from the sample and with junk in the high byte
+    // the kernel must mask; lanes j and j + 8 of a block are the pair. The kernel's memory takes them in chunks.
+    const { capacity, words, normals } = simdNormalFill;
+    const perChunk = capacity / 2;
+    const sinCos = new Float64Array(2);
+    const bad: number[] = [];
+    for (let first = 0; first < ks.length; first += perChunk) {
+      const chunk = ks.slice(first, first + perChunk);
+      chunk.forEach((k, n) => {
+        const at = 16 * Math.floor(n / 8) + (n % 8);
+        words[at] = (k | 0xa5000000) >>> 0;
+        words[at + 8] = (2 ** 24 - 1 - k) | 0x3c000000;
+      });
+      simdNormalFill.transform(Math.ceil(chunk.length / 8));
+      chunk.forEach((k, n) => {
+        const at = 16 * Math.floor(n / 8) + (n % 8);
+        const radius = f32(Math.sqrt(-2 * logCephesOneMinusUniform24(k)));
+        sinCosCephes(f32(f32(2 * Math.PI) * ((2 ** 24 - 1 - k) * 2 ** -24)), sinCos);
+        const cos = f32(radius * (sinCos[1] as number));
+        const sin = f32(radius * (sinCos[0] as number));
+        if (!Object.is(normals[at], cos) || !Object.is(normals[at + 8], sin)) bad.push(k);
+      });
+    }
     expect(bad.slice(0, 5), `${bad.length} of ${ks.length} differ`).toEqual([]);
   });
 });

@@ -22,3 +22,28 @@ describe('Mt19937 (init_genrand seeding, as torch.manual_seed)', () => {
     expect(() => new Mt19937(seed)).toThrow(RangeError);
   });
 });
+
+/** MT19937's tempering, as `nextUint32` applies it. */
+function temper(word: number): number {
+  let y = word;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  return (y ^ (y >>> 18)) >>> 0;
+}
+
+describe('Mt19937.fillUntempered', () => {
+  it('gives the state words behind the outputs, across twists and after single draws', () => {
+    const filled = new Mt19937(1234);
+    const drawn = new Mt19937(1234);
+    filled.nextUint32();
+    drawn.nextUint32();
+    const words = new Int32Array(2000);
+    filled.fillUntempered(words, 3, 1900);
+    const expected = Array.from({ length: 1897 }, () => drawn.nextUint32());
+    expect(Array.from(words.subarray(3, 1900), temper)).toEqual(expected);
+    expect(words[0]).toBe(0);
+    expect(words[1900]).toBe(0);
+    expect(filled.nextUint32()).toBe(drawn.nextUint32());
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { fma32 } from '../../../src/core/diffusion/avx-mathfun.js';
 import { createTorchGenerator, TorchGenerator } from '../../../src/core/diffusion/torch-generator.js';
+import { laneByLaneRandn } from './lane-by-lane-randn.js';
 
 describe('TorchGenerator', () => {
   it('torch.manual_seed(42); torch.randn(4) (scalar path) gives torch’s documented values', () => {
@@ -39,7 +40,29 @@ describe('TorchGenerator', () => {
   });
 });
 
+describe('TorchGenerator vectorised path', () => {
+  it.each([16, 16384, 2 * 16384 + 16, 16384 + 17])(
+    'randn([%i]) equals the lane-by-lane reference (kernel chunks and the tail block)',
+    (count) => {
+      const drawn = new TorchGenerator(99).randn([count]);
+      const expected = laneByLaneRandn(99, count);
+      const differ = drawn.findIndex((value, i) => !Object.is(value, expected[i]));
+      expect(differ, `first differing index of ${count}`).toBe(-1);
+    },
+  );
+});
+
 describe('TorchGenerator.skipRandn', () => {
+  it('several skips in a row, vectorised and scalar, leave the stream where the draws would', () => {
+    const skipped = new TorchGenerator(5);
+    const drawn = new TorchGenerator(5);
+    for (const count of [16384, 17, 16384, 3, 640]) {
+      skipped.skipRandn([count]);
+      drawn.randn([count]);
+    }
+    expect(Array.from(skipped.randn([16384 + 9]))).toEqual(Array.from(drawn.randn([16384 + 9])));
+  });
+
   it.each([3, 15, 16, 17, 624, 1250, 16384])('skipping %i values leaves the stream where randn would', (count) => {
     const skipped = new TorchGenerator(7);
     skipped.randn([5]);

@@ -15,7 +15,10 @@ export interface UNet {
   readonly batchesPair: boolean;
   /** The context width the export declares (768 SD1, 1024 SD2), when fixed. */
   readonly contextSize: number | undefined;
-  /** x: [batch, 4, h, w] already scaled by c_in; context: [batch, seq, width]; every element at timestep t. */
+  /**
+   * x: [batch, 4, h, w] already scaled by c_in; context: [batch, seq, width]; every element at timestep t. The
+   * context is never changed in place once passed: a worker host sends an array it has seen before only once.
+   */
   predict(x: Latent, t: number, context: Latent): Promise<Latent>;
 }
 
@@ -43,7 +46,7 @@ export function createUNet(session: ModelSession): UNet {
       const out = await session.run({
         [sample.name]: { kind: 'float', dims: x.shape, data: x.data },
         [timestep.name]: timestepFeed(timestep, batch, t),
-        [context.name]: { kind: 'float', dims: contexts.shape, data: contexts.data },
+        [context.name]: { kind: 'float', dims: contexts.shape, data: contexts.data, constant: true },
       });
       const result = out[output.name];
       if (result === undefined) throw new Error(`${session.model}: no '${output.name}' in the outputs`);

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isDeforumError } from '../../errors.js';
+import type { PreparedTensor } from './model-session.js';
 import { createRawOpener, type RawSession } from './session.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -17,6 +18,8 @@ const open = createRawOpener({
   onWarning: (message) => port.postMessage({ id: -1, ok: true, op: 'warning', message } satisfies WorkerReply),
 });
 const sessions = new Map<number, RawSession>();
+/** Per session, the constant feeds sent once and reused by later runs (worker-host.ts). */
+const keptTensors = new Map<number, Map<string, PreparedTensor>>();
 let nextHandle = 1;
 
 async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
@@ -36,8 +39,10 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
       return { reply, transfer: [] };
     }
     case 'run': {
+      const session = sessionFor(request.handle);
+      const tensors = withKeptTensors(request.handle, request.tensors, request.keep, request.reuse);
       const started = performance.now();
-      const outputs = await sessionFor(request.handle).run(request.tensors);
+      const outputs = await session.run(tensors);
       const runMs = performance.now() - started;
       const transfer = [...new Set(Object.values(outputs).map((value) => value.data.buffer as ArrayBuffer))];
       return { reply: { id: request.id, ok: true, op: 'run', outputs, runMs }, transfer };
@@ -45,9 +50,29 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
     case 'release': {
       await sessionFor(request.handle).release();
       sessions.delete(request.handle);
+      keptTensors.delete(request.handle);
       return { reply: { id: request.id, ok: true, op: 'release' }, transfer: [] };
     }
   }
+}
+
+/** Keeps the run's `keep` tensors for later runs and adds the kept ones it names in `reuse`. */
+function withKeptTensors(
+  handleId: number,
+  sent: readonly PreparedTensor[],
+  keep: readonly string[],
+  reuse: readonly string[],
+): PreparedTensor[] {
+  let kept = keptTensors.get(handleId);
+  if (kept === undefined) keptTensors.set(handleId, (kept = new Map()));
+  for (const tensor of sent) if (keep.includes(tensor.name)) kept.set(tensor.name, tensor);
+  const tensors = [...sent];
+  for (const name of reuse) {
+    const tensor = kept.get(name);
+    if (tensor === undefined) throw new Error(`the inference worker keeps no '${name}' for session ${handleId}`);
+    tensors.push(tensor);
+  }
+  return tensors;
 }
 
 function sessionFor(handleId: number): RawSession {

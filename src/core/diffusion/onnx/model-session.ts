@@ -17,9 +17,12 @@ export interface TensorSpec {
 /**
  * What callers feed: values in the precision they compute in. The session converts them to the declared element
  * type (float → float32/float16, int → int32/int64), so model files never hard-code an export's dtypes.
+ * `constant`: the caller promises never to change `data` while it holds the array, so a host may keep what it made
+ * of it and, when the same array comes again, reuse that instead (the worker host sends it once: the UNet's text
+ * context, the same 2×77×768 floats at every step of a frame).
  */
 export type Feed =
-  | { readonly kind: 'float'; readonly dims: readonly number[]; readonly data: Float32Array }
+  | { readonly kind: 'float'; readonly dims: readonly number[]; readonly data: Float32Array; readonly constant?: true }
   | { readonly kind: 'int'; readonly dims: readonly number[]; readonly data: Int32Array };
 
 /** A feed converted to its declared element type, ready to cross to onnxruntime (or to a worker thread). */

@@ -21,13 +21,15 @@ function mismatch(model: string, input: string, expected: string, got: string, a
 /**
  * `transfer`: the tensors will cross to a worker thread, which takes ownership of their buffers, so values already in
  * the declared type are copied; in-process they are passed as they are (onnxruntime only reads them), which saves
- * copying SD's context and latent at every step.
+ * copying SD's context and latent at every step. `held`: inputs the receiver already holds from an earlier run (a
+ * worker's kept constant feeds): checked like the others, but neither converted nor returned.
  */
 export function prepareFeeds(
   model: string,
   inputs: readonly TensorSpec[],
   feeds: Readonly<Record<string, Feed>>,
   transfer: boolean,
+  held: ReadonlySet<string> = NO_INPUTS,
 ): PreparedTensor[] {
   const declared = inputs.map((spec) => spec.name).join(', ');
   for (const name of Object.keys(feeds)) {
@@ -41,7 +43,8 @@ export function prepareFeeds(
       );
     }
   }
-  return inputs.map((spec) => {
+  const prepared: PreparedTensor[] = [];
+  for (const spec of inputs) {
     const feed = feeds[spec.name];
     if (feed === undefined) {
       throw mismatch(
@@ -53,9 +56,18 @@ export function prepareFeeds(
       );
     }
     checkDims(model, spec, feed.dims);
-    return { name: spec.name, type: spec.type, dims: [...feed.dims], data: convert(model, spec, feed, transfer) };
-  });
+    if (held.has(spec.name)) continue;
+    prepared.push({
+      name: spec.name,
+      type: spec.type,
+      dims: [...feed.dims],
+      data: convert(model, spec, feed, transfer),
+    });
+  }
+  return prepared;
 }
+
+const NO_INPUTS: ReadonlySet<string> = new Set();
 
 function checkDims(model: string, spec: TensorSpec, dims: readonly number[]): void {
   const fits =

@@ -3,39 +3,22 @@
  * must keep ticking while a model runs (runtime-notes C.3, C.5). Same interface as the in-process host: feeds are
  * checked and converted here (errors stay synchronous with the call), then their fresh buffers are transferred.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { DeforumError } from '../../errors.js';
+import { spawnWorker } from '../../threads/spawn-worker.js';
 import type { Latent } from '../tensor.js';
-import type { ModelSession, SessionHost, TensorSpec } from './model-session.js';
+import type { Feed, ModelSession, SessionHost, TensorSpec } from './model-session.js';
 import { prepareFeeds } from './prepare-feeds.js';
 import type { SessionHostOptions } from './session.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
-
-/**
- * Under tsx or vitest this module is TypeScript, and so is its worker: a small bootstrap registers tsx's loader in
- * the new thread first (Node 20 does not apply `--import` hooks to a worker's entry module).
- */
-function spawnWorker(workerData: object): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./inference-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./inference-worker.ts', import.meta.url).href;
-  // require.resolve finds the CommonJS build of tsx's API; the thread needs its ESM twin beside it.
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export function startInferenceWorker(options: SessionHostOptions = {}): SessionHost {
-  const worker = spawnWorker({ device: options.device, intraOpThreads: options.intraOpThreads });
+  const worker = spawnWorker(import.meta.url, 'inference-worker', {
+    device: options.device,
+    intraOpThreads: options.intraOpThreads,
+  });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -75,15 +58,19 @@ export function startInferenceWorker(options: SessionHostOptions = {}): SessionH
       const reply = await send({ op: 'open', modelPath, model });
       if (reply.op !== 'open') throw new Error(`inference worker: unexpected reply ${reply.op} to open`);
       const { handle, inputs, outputs } = reply;
+      // The constant feeds the worker keeps for this session, by input name: sent once, then named.
+      const kept = new Map<string, Feed>();
       let released: Promise<void> | undefined;
       return {
         model,
         inputs: inputs as readonly TensorSpec[],
         outputs: outputs as readonly TensorSpec[],
         async run(feeds): Promise<Record<string, Latent>> {
-          const tensors = prepareFeeds(model, inputs, feeds, true);
+          const { keep, reuse } = constantFeeds(feeds, kept);
+          const tensors = prepareFeeds(model, inputs, feeds, true, new Set(reuse));
+          for (const [name, feed] of keep) kept.set(name, feed);
           const result = await send(
-            { op: 'run', handle, tensors },
+            { op: 'run', handle, tensors, keep: [...keep.keys()], reuse },
             tensors.map((tensor) => tensor.data.buffer as ArrayBuffer),
           );
           if (result.op !== 'run') throw new Error(`inference worker: unexpected reply ${result.op} to run`);
@@ -100,4 +87,28 @@ export function startInferenceWorker(options: SessionHostOptions = {}): SessionH
       await worker.terminate();
     },
   };
+}
+
+/**
+ * A run's constant feeds (model-session.ts `Feed`): those whose array the worker already keeps (`reuse`) and those
+ * it is to keep (`keep`). Copying SD's 2×77×768 context to the worker at every call cost about 0.2 ms of the
+ * 0.5–0.7 ms each call spent outside the run (bench/diffusion.bench.ts, `outside_run_fraction_worker`).
+ */
+function constantFeeds(
+  feeds: Readonly<Record<string, Feed>>,
+  kept: ReadonlyMap<string, Feed>,
+): { keep: Map<string, Feed>; reuse: string[] } {
+  const keep = new Map<string, Feed>();
+  const reuse: string[] = [];
+  for (const [name, feed] of Object.entries(feeds)) {
+    if (feed.kind !== 'float' || feed.constant !== true) continue;
+    const held = kept.get(name);
+    if (held !== undefined && held.data === feed.data && sameDims(held.dims, feed.dims)) reuse.push(name);
+    else keep.set(name, feed);
+  }
+  return { keep, reuse };
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((size, axis) => size === b[axis]);
 }

@@ -14,7 +14,16 @@ export interface WorkerOptions {
 
 export type WorkerRequest =
   | { id: number; op: 'open'; modelPath: string; model: string }
-  | { id: number; op: 'run'; handle: number; tensors: PreparedTensor[] }
+  | {
+      id: number;
+      op: 'run';
+      handle: number;
+      tensors: PreparedTensor[];
+      /** Inputs among `tensors` that the worker keeps for later runs of the session (constant feeds). */
+      keep: string[];
+      /** Inputs not in `tensors`: the worker runs with the tensors it kept under these names. */
+      reuse: string[];
+    }
   | { id: number; op: 'release'; handle: number };
 
 export type WorkerReply =

@@ -5,7 +5,7 @@
  */
 import type { Latent } from '../tensor.js';
 import type { Denoise } from './sampler.js';
-import { latentLike } from './math.js';
+import { latentLike, toDerivative } from './math.js';
 
 export const sigmaOfT = (t: number): number => Math.exp(-t);
 export const tOfSigma = (sigma: number): number => -Math.log(sigma);
@@ -29,12 +29,10 @@ export interface EpsCache {
   epsR2?: Float32Array;
 }
 
+/** The reference's `eps`: (x − denoised)/σ(t), the same values as `to_d`. */
 async function eps(denoise: Denoise, x: Latent, t: number): Promise<Float32Array> {
   const sigma = sigmaOfT(t);
-  const denoised = await denoise(x, sigma);
-  const out = new Float32Array(x.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = ((x.data[i] ?? 0) - (denoised.data[i] ?? 0)) / sigma;
-  return out;
+  return toDerivative(x, await denoise(x, sigma), sigma);
 }
 
 export async function cachedEps(
@@ -51,12 +49,16 @@ export async function cachedEps(
   return value;
 }
 
-/** x − a·e0 − b·(e1 − e0), element-wise. */
+/** x − a·e0 − b·(e1 − e0), element-wise (x − a·e0 without e1: subtracting the 0 changed no value). */
 function update(x: Float32Array, a: number, e0: Float32Array, b = 0, e1?: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
+  if (e1 === undefined) {
+    for (let i = 0; i < out.length; i++) out[i] = (x[i] as number) - a * (e0[i] as number);
+    return out;
+  }
   for (let i = 0; i < out.length; i++) {
-    const base = e0[i] ?? 0;
-    out[i] = (x[i] ?? 0) - a * base - (e1 ? b * ((e1[i] ?? 0) - base) : 0);
+    const base = e0[i] as number;
+    out[i] = (x[i] as number) - a * base - b * ((e1[i] as number) - base);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import type { Sampler } from './sampler.js';
 import { linearMultistepCoeff, toDerivative } from './math.js';
+import { addTermsInPlace } from './multistep-simd.js';
 import { kStepLoop } from './step-loop.js';
 
 const ORDER = 4;
@@ -15,11 +16,8 @@ export const klms: Sampler = (start, sigmas, ctx) => {
     if (derivatives.length > ORDER) derivatives.shift();
     report();
     const order = Math.min(i + 1, ORDER);
-    for (let j = 0; j < order; j++) {
-      const coeff = linearMultistepCoeff(order, sigmas, i, j);
-      const d = derivatives[derivatives.length - 1 - j] ?? new Float32Array(x.data.length);
-      const xs = x.data;
-      for (let k = 0; k < xs.length; k++) xs[k] = (xs[k] ?? 0) + coeff * (d[k] ?? 0);
-    }
+    const coeffs = Array.from({ length: order }, (_, j) => linearMultistepCoeff(order, sigmas, i, j));
+    // Newest derivative first, as the coefficients' j counts back.
+    addTermsInPlace(x.data, coeffs, derivatives.slice(-order).reverse());
   });
 };

@@ -46,6 +46,23 @@ describe('inference worker', () => {
     expect(ticks).toBeGreaterThan(elapsedMs / 5 / 4);
   });
 
+  it('sends a constant feed once per array and a new array again', async () => {
+    const file = path.join(dir, 'context.onnx');
+    writeModel(file, tinyUNet());
+    const session = await host.open(file, 'unet');
+    const withContext = (data: Float32Array): Record<string, Feed> => ({
+      ...feeds,
+      encoder_hidden_states: { kind: 'float', dims: [2, 77, 768], data, constant: true },
+    });
+    const context = new Float32Array(2 * 77 * 768).fill(0.5);
+    const first = (await session.run(withContext(context))).out_sample?.data[0];
+    // Breaking the promise shows what the worker ran with: the copy it kept at the first run, not this array.
+    context.fill(3);
+    expect((await session.run(withContext(context))).out_sample?.data[0]).toBe(first);
+    const fresh = (await session.run(withContext(new Float32Array(2 * 77 * 768).fill(3)))).out_sample?.data[0];
+    expect(fresh).toBeCloseTo((first ?? 0) + 2.5, 5);
+  });
+
   it('rejects a bad feed with the same DeforumError as in-process', async () => {
     const file = path.join(dir, 'fixed.onnx');
     writeModel(file, tinyUNet({ batch: 1 }));
