@@ -3,11 +3,14 @@
  * conversion, torch-exact randn, float16 rounding). Each candidate runs against a straightforward TypeScript
  * baseline in the same process (baseline: a per-pixel float64 Gaussian with a border function; Math.log/cos
  * Box–Muller on the same MT19937 without float16 rounding). Notebook reference: ~16 ms and ~3 ms.
+ * Also the cadence init's conversion of the warped float image to 8 bits through a float16 sample (issue 6):
+ * `bytesViaHalfSample` against the two passes it replaces, `sampleToPixels(sampleFromFloatPixels(x))`.
  * Run: npx tsx bench/frame-ops.bench.ts — the last line is one JSON object.
  */
+import { bytesViaHalfSample, sampleFromFloatPixels } from '../src/core/animation/cadence-images.js';
 import { Mt19937 } from '../src/core/diffusion/mt19937.js';
 import { applyContrast } from '../src/core/image/contrast.js';
-import { addFrameNoise, frameNoiseRng, sampleFromPixels } from '../src/core/image/frame-noise.js';
+import { addFrameNoise, frameNoiseRng, sampleFromPixels, sampleToPixels } from '../src/core/image/frame-noise.js';
 import { loadOpenCv } from '../src/core/image/opencv.js';
 import { rawImageFrom, type RawImage } from '../src/core/image/raw-image.js';
 import { unsharpMask } from '../src/core/image/unsharp-mask.js';
@@ -92,6 +95,17 @@ const unsharpMs = await medianMs(() => unsharpMask(applyContrast(image, 0.9), pa
 const unsharpBaselineMs = await medianMs(() => baselineUnsharp(image, 0.9, 1, 0.2));
 const noiseMs = await medianMs(() => addFrameNoise(sampleFromPixels(image), 0.02, frameNoiseRng(42)));
 const noiseBaselineMs = await medianMs(() => baselineNoise(image, 0.02, 42));
+// A warped cadence image: the test image with fractional parts, as bicubic resampling leaves them.
+const floatImage = rawImageFrom(
+  'f32',
+  SIZE,
+  SIZE,
+  CHANNELS,
+  Float32Array.from(image.data, (v, i) => v + ((i * 0.37) % 1)),
+);
+bytesViaHalfSample(floatImage); // its threshold table is built once per process
+const cadenceBytesMs = await medianMs(() => bytesViaHalfSample(floatImage));
+const cadenceBytesBaselineMs = await medianMs(() => sampleToPixels(sampleFromFloatPixels(floatImage)));
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 console.log(
@@ -103,5 +117,8 @@ console.log(
     noiseMs: round(noiseMs),
     noiseBaselineMs: round(noiseBaselineMs),
     noiseSpeedup: round(noiseBaselineMs / noiseMs),
+    cadenceBytesMs: round(cadenceBytesMs),
+    cadenceBytesBaselineMs: round(cadenceBytesBaselineMs),
+    cadenceBytesSpeedup: round(cadenceBytesBaselineMs / cadenceBytesMs),
   }),
 );

@@ -32,7 +32,10 @@ export interface FrameOutput {
   readonly framesSaved: number;
   /** Waits for every frame added so far to be saved and encoded; rejects with the first failure. */
   flush(): Promise<void>;
-  /** Flushes, then finishes the MP4 (when there is one). */
+  /**
+   * Waits for every frame to be saved and finishes the MP4 (when there is one): the encoder's input ends as soon as
+   * its last frame is in, so it encodes what it still holds while the last files are written.
+   */
   finish(): Promise<void>;
   /** Stops the encoder (its unfinished file is removed) after the frames added so far are saved. */
   abort(): Promise<void>;
@@ -90,8 +93,11 @@ export function createFrameOutput(options: FrameOutputOptions): FrameOutput {
     },
     flush,
     async finish() {
+      const encoded = video === null ? Promise.resolve() : videoChain.then(() => video.finish());
+      // A failed save leaves the MP4 to abort(); the encoder's own failure is not lost meanwhile.
+      encoded.catch(() => undefined);
       await flush();
-      await video?.finish();
+      await encoded;
     },
     async abort() {
       await Promise.all(inFlight);

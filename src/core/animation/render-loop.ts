@@ -9,9 +9,10 @@
  * - tween t: tween-frame.ts, and before the next diffusion the newer cadence image is the previous sample.
  * Hybrid video (hybrid-video.ts) reads the extracted video frames the caller hands in; `use_mask` masks travel
  * with each request, the overlay moving with the camera (moving-overlay.ts).
- * Speed (issue 6): at cadence > 1 the next generation starts as soon as its init is ready; the in-betweens before
- * it (the older image's warps, cross-fades, previews) are made and handed out while it runs (step-events.ts), in
- * the same order of events. The loop state and its checkpoint are in loop-state.ts.
+ * Speed (issue 6): the next generation starts as soon as its init is ready; the frames before it (a diffused
+ * frame's preview; at cadence > 1 the in-betweens, the older image's warps, cross-fades, previews) are made and
+ * handed out while it runs (step-events.ts), in the same order of events. The loop state and its checkpoint are
+ * in loop-state.ts.
  * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
  * the generator, which may stop between sampler steps. Every `frame:done` carries the checkpoint after it
  * (checkpoint.ts); `resumeFrom` starts from one and yields exactly the events an uninterrupted run yields after it.
@@ -22,7 +23,7 @@ import { createColorReference } from '../image/color-reference.js';
 import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { DeforumSettings } from '../settings/schema.js';
-import { sampleFromFloatPixels, sampleToFloatPixels } from './cadence-images.js';
+import { bytesViaHalfSample, sampleToFloatPixels } from './cadence-images.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
@@ -92,10 +93,11 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   if (input.resumeFrom !== undefined) Object.assign(state, resumedState(input.resumeFrom, plan, settings));
   const checkpoint = (at: LoopState, nextStep: number, frame: number): Checkpoint =>
     checkpointOf(at, nextStep, frame + 1, shaping);
-  // In-betweens are handed out while the next generation runs (step-events.ts): only the newer image's warp is on
-  // the next init's path, so at cadence 4 the older image's warps, the cross-fades, the previews and the consumer's
-  // saving of three frames overlap with the model. Hybrid video keeps the original order: its motion reads the
-  // video. A diffused frame (cadence 1) is handed out at once: the consumer may stop before the next generation.
+  // Finished frames are handed out while the next generation runs (step-events.ts): only the next init is on the
+  // path between two generations, so at cadence 4 the older image's warps, the cross-fades, the previews and the
+  // consumer's saving of three frames overlap with the model, and at cadence 1 the frame's preview and saving do.
+  // A consumer that stops at a frame handed out this way stops the generation already under way (its result is
+  // never used). Hybrid video keeps the original order: its motion reads the video.
   const defer = media.hybrid === null;
   const pending: DeferredEvents[] = [];
   // The previous sample's 8-bit pixels, made once for both its written frame and the next init.
@@ -182,11 +184,16 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         state.previous = sample;
         const pixels = sampleToPixels(sample);
         previousPixels = pixels;
-        const done = diffusedFrameDone(step.frame, sample, settings, pixels);
-        // save_depth_maps: the depth of the new frame, predicted from its 8-bit image (spec §10).
-        const depth =
-          pictures?.save === true ? pictures.picture((await pictures.model.predict(pixels)).depth, true) : null;
-        yield { ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(state, index + 1, step.frame) };
+        const after = checkpoint(state, index + 1, step.frame);
+        const show: DeferredEvents = async () => {
+          const done = diffusedFrameDone(step.frame, sample, settings, pixels);
+          // save_depth_maps: the depth of the new frame, predicted from its 8-bit image (spec §10).
+          const depth =
+            pictures?.save === true ? pictures.picture((await pictures.model.predict(pixels)).depth, true) : null;
+          return [{ ...done, ...(depth !== null && { depth }), checkpoint: after }];
+        };
+        if (defer) pending.push(show);
+        else yield* await show();
       } else {
         state.cadence = { older: { image: state.cadence?.next ?? null }, next: sampleToFloatPixels(sample) };
       }
@@ -220,10 +227,13 @@ async function initFor(
     const { color, overlay } = state;
     return { image: initImage, sample: sampleFromPixels(initImage), color, overlay, files: [] };
   }
-  // With cadence the newer cadence image, warped through the in-betweens, is the previous sample (spec §9.1).
-  const sample = state.cadence === null ? state.previous : sampleFromFloatPixels(state.cadence.next);
-  if (sample === null) throw new Error(`cadence plan: frame ${step.frame} has no previous frame`);
-  const previous = state.cadence === null && previousPixels !== null ? previousPixels : sampleToPixels(sample);
+  // With cadence the newer cadence image, warped through the in-betweens, is the previous sample (spec §9.1); only
+  // its 8-bit pixels are read.
+  const previous =
+    state.cadence !== null
+      ? bytesViaHalfSample(state.cadence.next)
+      : (previousPixels ?? (state.previous === null ? null : sampleToPixels(state.previous)));
+  if (previous === null) throw new Error(`cadence plan: frame ${step.frame} has no previous frame`);
   const series = plan.keys.series;
   const at = (values: Float64Array): number => values[step.frame] ?? NaN;
   return prepareInit({

@@ -4,8 +4,9 @@
  * after the consumer fell behind are queued, never dropped.
  * A `lead` lets the loop start a generation before it has handed out the events that come before it: the work
  * behind those events (in-betweens, previews, the consumer's saving) is what no model call waits for, so it runs
- * while the generation is in flight, one piece after each sampler step (each piece then overlaps the model call
- * of the next step). The order of events is unchanged: the lead's events, then `then`, then the steps.
+ * while the generation is in flight: the first piece as soon as the generation waits on its first model call, then
+ * one piece after each sampler step (each piece then overlaps the model call of the next step). The order of
+ * events is unchanged: the lead's events, then `then`, then the steps.
  */
 import type { FrameGenerator, GenerateRequest, GenerateResult } from './frame-generator.js';
 import type { RenderEvent, StepEvent } from './render-events.js';
@@ -49,9 +50,12 @@ export async function* generateWithSteps(
   result.catch(() => undefined);
   let started = false;
   try {
-    let stepsSeen = 0;
+    // The first piece runs once the generation has issued its first model call (its preparation up to the init's
+    // encode is synchronous or waits on a model), each later one after the next sampler step.
+    let stepsSeen = -1;
     for (const piece of lead.deferred) {
-      while (!settled && queue.length <= stepsSeen) await sleep();
+      if (stepsSeen < 0) await new Promise((resolve) => setImmediate(resolve));
+      else while (!settled && queue.length <= stepsSeen) await sleep();
       stepsSeen = queue.length;
       for (const event of await piece()) {
         yield event;

@@ -152,7 +152,9 @@ describe('renderAnimation', () => {
     };
     await expect(run()).rejects.toThrow('stopped by the user');
     expect(seen).toEqual([0, 1]);
-    expect(requests.map((r) => r.frame)).toEqual([0, 1]);
+    // Frame 1 is handed out once frame 2's generation is under way (issue 6); that generation is stopped with it.
+    expect(requests.map((r) => r.frame)).toEqual([0, 1, 2]);
+    expect(requests[2]?.signal?.aborted).toBe(true);
     expect(requests[0]?.signal).toBe(abort.signal);
   });
 

@@ -15,6 +15,7 @@ import { createTorchGenerator } from '../torch-generator.js';
 import type { Components } from './components.js';
 import { generateFrame, type FrameSettings } from './generate-frame.js';
 import { modelSchedule } from './model-schedule.js';
+import { rememberingTextEncoder } from './remembered-text-encoder.js';
 
 /** `add_init_noise` with `init_noise`: which requests' inits were loaded from a file (not a warped frame). */
 export interface InitNoise {
@@ -31,6 +32,8 @@ export interface DiffusionGeneratorOptions extends Omit<FrameSettings, 'latentMa
 
 export function createDiffusionGenerator(components: Components, options: DiffusionGeneratorOptions): FrameGenerator {
   const schedule = modelSchedule(components.scheduler);
+  // Frames repeat their prompts until the next keyframe: each distinct prompt is encoded once.
+  const models: Components = { ...components, textEncoder: rememberingTextEncoder(components.textEncoder) };
   return async (request) => {
     const rng = createTorchGenerator(generatorSeed(request.seed));
     const noise = options.initNoise;
@@ -39,7 +42,7 @@ export function createDiffusionGenerator(components: Components, options: Diffus
         ? { sample: addFrameNoise(request.init.sample, noise.amount, rng), strength: request.init.strength }
         : request.init;
     const frame = await generateFrame(
-      components,
+      models,
       schedule,
       { ...options, latentMask: request.mask?.latent ?? null },
       {
