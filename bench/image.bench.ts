@@ -10,11 +10,15 @@
  * compete for cores, and the rounds alternate (ROUNDS below). Without its packages the bench still runs and says
  * how to install them. For scale, the notebook's functions took 156 ms for this chain on this kind of machine
  * (3D warp 107, LAB match 31, unsharp with contrast 16, noise 3). Target: our chain ≤ 0.5× the reference.
+ * Threads, reported both ways: `ours` uses the image threads as configured (DEFORUM_IMAGE_THREADS, default one
+ * less than the cores, threads/row-pool.ts) and `oursSingleThread` runs everything on the calling thread; `python`
+ * is torch with its default thread count and `pythonAllCores` torch with torch.set_num_threads(cores).
+ * `chain_ratio_vs_python` is ours ÷ python (both as they come); the other ratios pair the rest.
  * Run: npx tsx bench/image.bench.ts [repeats] [rounds] — the last line is one JSON object.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +29,7 @@ import { loadOpenCv } from '../src/core/image/opencv.js';
 import { createRawImage, type RawImage } from '../src/core/image/raw-image.js';
 import { unsharpMask, type UnsharpMaskParams } from '../src/core/image/unsharp-mask.js';
 import { warp3d, type DepthMap, type Warp3dParams } from '../src/core/image/warp-3d.js';
+import { configureImagePool, imagePoolReady, imagePoolSettings } from '../src/core/threads/row-pool.js';
 
 const SIZE = 512;
 const REPEATS = Number(process.argv[2] ?? 15);
@@ -104,9 +109,11 @@ interface PythonFigures {
 
 type PythonResult = { available: true; figures: PythonFigures } | { available: false; reason: string };
 
-function runPython(folder: string): PythonResult {
+/** `torchThreads` undefined keeps torch's default thread count. */
+function runPython(folder: string, torchThreads?: number): PythonResult {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'image_reference.py');
-  const run = spawnSync(PYTHON, [script, folder, String(REPEATS)], { encoding: 'utf8' });
+  const args = [script, folder, String(REPEATS), ...(torchThreads === undefined ? [] : [String(torchThreads)])];
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (run.error) return { available: false, reason: `${PYTHON} could not be started (${run.error.message})` };
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   if (run.status !== 0 || !last.startsWith('{')) {
@@ -171,41 +178,53 @@ const ops = {
   },
 };
 const median = (values: number[]): number => values.sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
-const pythonRounds: PythonResult[] = [];
-const ourRounds: Record<string, number>[] = [];
+const CORES = availableParallelism();
+const { threads, minPixels } = imagePoolSettings();
+await imagePoolReady();
+/** Both of ours in one process: the pool kept running, but every image below the cutoff when single-threaded. */
+const variants = { ours: minPixels, oursSingleThread: Number.POSITIVE_INFINITY };
+const pythonRounds: { default: PythonResult; allCores: PythonResult }[] = [];
+const ourRounds: Record<keyof typeof variants, Record<string, number>>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  pythonRounds.push(runPython(folder));
-  const figures: Record<string, number> = {};
-  for (const [name, run] of Object.entries(ops)) figures[`${name}Ms`] = await medianMs(run);
+  pythonRounds.push({ default: runPython(folder), allCores: runPython(folder, CORES) });
+  const figures = { ours: {}, oursSingleThread: {} } as Record<keyof typeof variants, Record<string, number>>;
+  for (const [variant, cutoff] of Object.entries(variants) as [keyof typeof variants, number][]) {
+    configureImagePool({ minPixels: cutoff });
+    for (const [name, run] of Object.entries(ops)) figures[variant][`${name}Ms`] = await medianMs(run);
+  }
+  configureImagePool({ minPixels });
   ourRounds.push(figures);
 }
-const ours: Record<string, number> = {};
-for (const key of Object.keys(ourRounds[0] ?? {})) {
-  ours[key] = +median(ourRounds.map((r) => r[key] as number)).toFixed(2);
+function medianOfRounds(variant: keyof typeof variants): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(ourRounds[0]?.[variant] ?? {})) {
+    out[key] = +median(ourRounds.map((r) => r[variant][key] as number)).toFixed(2);
+  }
+  return out;
 }
-const pythonRuns = pythonRounds.flatMap((r) => (r.available ? [r.figures] : []));
-const python: PythonResult =
-  pythonRuns.length === ROUNDS
-    ? {
-        available: true,
-        figures: {
-          ...(pythonRuns[0] as PythonFigures),
-          ...Object.fromEntries(
-            (['warp3dMs', 'labMatchMs', 'unsharpContrastMs', 'noiseMs', 'chainMs'] as const).map((k) => [
-              k,
-              +median(pythonRuns.map((r) => r[k])).toFixed(2),
-            ]),
-          ),
-        },
-      }
-    : (pythonRounds.find((r) => !r.available) ?? { available: false, reason: 'no rounds ran' });
+const ours = medianOfRounds('ours');
+const oursSingleThread = medianOfRounds('oursSingleThread');
+function pythonMedian(which: 'default' | 'allCores'): PythonResult {
+  const runs = pythonRounds.flatMap((r) => (r[which].available ? [r[which].figures] : []));
+  if (runs.length !== ROUNDS) {
+    return pythonRounds.map((r) => r[which]).find((r) => !r.available) ?? { available: false, reason: 'no rounds ran' };
+  }
+  const keys = ['warp3dMs', 'labMatchMs', 'unsharpContrastMs', 'noiseMs', 'chainMs'] as const;
+  const medians = Object.fromEntries(keys.map((k) => [k, +median(runs.map((r) => r[k])).toFixed(2)]));
+  return { available: true, figures: { ...(runs[0] as PythonFigures), ...medians } };
+}
+const python = pythonMedian('default');
+const pythonAllCores = pythonMedian('allCores');
 
 const round3 = (x: number) => +x.toFixed(3);
 const result: Record<string, unknown> = {
   image: `${SIZE}x${SIZE}x3`,
   repeats: REPEATS,
   rounds: ROUNDS,
+  cores: CORES,
+  imageThreads: threads,
   ours,
+  oursSingleThread,
   notebookQuotedMs: NOTEBOOK_MS,
   chain_ratio_vs_notebook_quoted: round3((ours.chainMs as number) / NOTEBOOK_MS.chain),
 };
@@ -214,10 +233,16 @@ if (python.available) {
   const keys = ['warp3d', 'labMatch', 'unsharpContrast', 'noise', 'chain'] as const;
   result.python = { ...py };
   result.chain_ratio_vs_python = round3((ours.chainMs as number) / py.chainMs);
+  result.chain_ratio_vs_python_single_thread = round3((oursSingleThread.chainMs as number) / py.chainMs);
+  if (pythonAllCores.available) {
+    result.pythonAllCores = { ...pythonAllCores.figures };
+    result.chain_ratio_vs_python_all_cores = round3((ours.chainMs as number) / pythonAllCores.figures.chainMs);
+  }
   // Each round's own ratio (its Python run beside the ours that followed it): the spread the median hides.
-  result.chain_ratio_vs_python_rounds = ourRounds.map((r, i) =>
-    round3((r.chainMs as number) / (pythonRuns[i] as PythonFigures).chainMs),
-  );
+  result.chain_ratio_vs_python_rounds = ourRounds.map((r, i) => {
+    const run = pythonRounds[i]?.default;
+    return run?.available ? round3((r.ours.chainMs as number) / run.figures.chainMs) : null;
+  });
   result.ratio_vs_python = Object.fromEntries(keys.map((k) => [k, round3((ours[`${k}Ms`] as number) / py[`${k}Ms`])]));
   result.parity_vs_python = {
     warp3d: parity(warp3d(image, depth, WARP).data, path.join(folder, 'py-warp3d.u8')),
@@ -238,6 +263,6 @@ if (python.available) {
 rmSync(folder, { recursive: true, force: true });
 console.log(
   `image chain at ${SIZE}², median of ${REPEATS} runs (ms), median of ${ROUNDS} rounds; each round runs the Python ` +
-    'reference first, alone, then ours',
+    `reference first, alone (torch default threads, then ${CORES}), then ours (${threads} image threads, then none)`,
 );
 console.log(JSON.stringify(result));

@@ -7,6 +7,7 @@ frame, timed with the libraries it uses (spec sections 5.2, 8, 9):
 Run by the bench with Debian's /usr/bin/python3 (python3-torch python3-opencv python3-skimage python3-numpy).
 Reads the frame, the depth map and the colour reference the bench wrote as raw files, writes each operation's
 output next to them for the bench's parity check, and prints one JSON line of median milliseconds.
+An optional third argument sets torch's thread count (torch.set_num_threads); without it torch keeps its default.
 """
 
 import json
@@ -142,6 +143,8 @@ def median_ms(fn, repeats):
 
 def main():
     folder, repeats = sys.argv[1], int(sys.argv[2])
+    if len(sys.argv) > 3:
+        torch.set_num_threads(int(sys.argv[3]))
     with open(os.path.join(folder, "params.json")) as f:
         a = json.load(f)
     size = a["size"]

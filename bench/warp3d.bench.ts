@@ -3,12 +3,15 @@
  * coordinates and blends) with bicubic/border (the notebook default) and bilinear/border, against a plain
  * float64 warp written the obvious way (spec §5.2 formulas per pixel, float64 sampling, no float32 rounding),
  * in one process. For scale, the notebook's own torch CPU path takes about 107 ms per 512² frame.
+ * Ours is timed on the calling thread alone (against the single-threaded baseline) and with the image threads
+ * (threads/row-pool.ts, DEFORUM_IMAGE_THREADS); the float32 input of cadence in-betweens too.
  * Run: npx tsx bench/warp3d.bench.ts — the last line is one JSON object.
  */
 import { eulerAnglesToMatrixXyz } from '../src/core/image/camera-3d.js';
-import { createRawImage, type RawImage } from '../src/core/image/raw-image.js';
+import { createRawImage, toFloat32, type RawImage } from '../src/core/image/raw-image.js';
 import { rotateXyzRadians, translateXyz } from '../src/core/image/warp-3d-grid.js';
 import { warp3d, type DepthMap, type Warp3dParams } from '../src/core/image/warp-3d.js';
+import { configureImagePool, imagePoolReady, imagePoolSettings } from '../src/core/threads/row-pool.js';
 
 const SIZE = 512;
 const NOTEBOOK_MS = 107;
@@ -91,8 +94,16 @@ for (let i = 0; i < depth.data.length; i++) depth.data[i] = 1 + 4 * ((i % SIZE) 
 const FRAMES = 20;
 const bilinear: Warp3dParams = { ...PARAMS, samplingMode: 'bilinear' };
 
+const imageF32 = toFloat32(image);
+const { threads, minPixels } = imagePoolSettings();
+await imagePoolReady();
+configureImagePool({ minPixels: Number.POSITIVE_INFINITY });
 const oursBicubic = msPerFrame(() => warp3d(image, depth, PARAMS), FRAMES);
 const oursBilinear = msPerFrame(() => warp3d(image, depth, bilinear), FRAMES);
+const oursF32Bicubic = msPerFrame(() => warp3d(imageF32, depth, PARAMS), FRAMES);
+configureImagePool({ minPixels });
+const threadedBicubic = msPerFrame(() => warp3d(image, depth, PARAMS), FRAMES);
+const threadedF32Bicubic = msPerFrame(() => warp3d(imageF32, depth, PARAMS), FRAMES);
 const baseBicubic = msPerFrame(() => baselineWarp(image, depth, PARAMS, true), FRAMES);
 const baseBilinear = msPerFrame(() => baselineWarp(image, depth, bilinear, false), FRAMES);
 
@@ -101,11 +112,16 @@ console.log(
   JSON.stringify({
     oursBicubicBorderMs: +oursBicubic.toFixed(2),
     oursBilinearBorderMs: +oursBilinear.toFixed(2),
+    oursFloat32BicubicBorderMs: +oursF32Bicubic.toFixed(2),
+    imageThreads: threads,
+    threadedBicubicBorderMs: +threadedBicubic.toFixed(2),
+    threadedFloat32BicubicBorderMs: +threadedF32Bicubic.toFixed(2),
     baselineFloat64BicubicMs: +baseBicubic.toFixed(2),
     baselineFloat64BilinearMs: +baseBilinear.toFixed(2),
     ratioBicubicToBaseline: +(oursBicubic / baseBicubic).toFixed(3),
     ratioBilinearToBaseline: +(oursBilinear / baseBilinear).toFixed(3),
     notebookTorchMs: NOTEBOOK_MS,
     ratioBicubicToNotebook: +(oursBicubic / NOTEBOOK_MS).toFixed(3),
+    ratioThreadedBicubicToNotebook: +(threadedBicubic / NOTEBOOK_MS).toFixed(3),
   }),
 );

@@ -11,11 +11,20 @@
  * fixed-point Lab tables could save a few ms at a real risk to parity, so the Lab conversions stay in opencv.js.
  * A reference can be prepared once (`prepareColorTarget`): converted and reduced to its quantile tables, which
  * is all a match needs of it, so a render converts its reference once rather than every frame.
+ * The conversions are per pixel, so they run in row chunks shared with the image threads (threads/row-pool.ts),
+ * each of which loads its own opencv.js the first time it is handed a conversion.
  */
-import { matchHistograms, referenceHistogram, type ReferenceHistogram } from './histogram-match.js';
+import {
+  applyHistogramLookup,
+  histogramLookup,
+  matchHistograms,
+  referenceHistogram,
+  type ReferenceHistogram,
+} from './histogram-match.js';
 import { hsvToRgb } from './hsv-to-rgb.js';
+import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import { loadOpenCv, withMats } from './opencv.js';
-import { rawImageFrom, type RawImage } from './raw-image.js';
+import { createRawImage, type RawImage } from './raw-image.js';
 
 /** The space the histograms are matched in. */
 export type ColorMatchSpace = 'RGB' | 'HSV' | 'LAB';
@@ -39,16 +48,64 @@ function requireRgb(image: RawImage<'u8'>, role: string): void {
   }
 }
 
-/** One OpenCV 8-bit conversion through opencv.js, called on RGB data as the notebook calls it. */
-async function cvtColor(image: RawImage<'u8'>, code: 'RGB2HSV' | 'RGB2Lab' | 'Lab2RGB'): Promise<RawImage<'u8'>> {
-  const { cv } = await loadOpenCv();
+type ConversionCode = 'RGB2HSV' | 'RGB2Lab' | 'Lab2RGB';
+
+/** This thread's opencv.js, once `prepare` has loaded it. */
+let openCv: Awaited<ReturnType<typeof loadOpenCv>>['cv'] | undefined;
+
+/**
+ * Rows of one OpenCV 8-bit RGB conversion through opencv.js, called on RGB data as the notebook calls it; with a
+ * `lookup` (`histogramLookup`), the rows are histogram-matched on their way into the WASM heap, so the matched
+ * image is never built on its own. Eight chunks: each call costs a Mat pair and two heap copies (32 chunks added
+ * ~1 ms per 512² conversion).
+ */
+export const CONVERT_COLOR_ROWS = defineRowKernel(
+  'convertColor',
+  (
+    params: { readonly code: ConversionCode; readonly width: number },
+    buffers: {
+      readonly src: Uint8Array | Uint8ClampedArray;
+      readonly dst: Uint8Array | Uint8ClampedArray;
+      readonly lookup?: Uint8Array;
+    },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const cv = openCv;
+    if (cv === undefined) throw new Error('convertColor ran before opencv.js was loaded on this thread');
+    const rowLength = params.width * 3;
+    withMats((keep) => {
+      const rows = buffers.src.subarray(rowStart * rowLength, rowEnd * rowLength);
+      const src = keep(new cv.Mat(rowEnd - rowStart, params.width, cv.CV_8UC3));
+      if (buffers.lookup === undefined) src.data.set(rows);
+      else applyHistogramLookup(rows, buffers.lookup, 3, src.data);
+      const dst = keep(new cv.Mat());
+      cv.cvtColor(src, dst, cv[`COLOR_${params.code}`]);
+      buffers.dst.set(dst.data, rowStart * rowLength);
+    });
+  },
+  {
+    chunks: 8,
+    prepare: async () => {
+      openCv ??= (await loadOpenCv()).cv;
+    },
+  },
+);
+
+/** `cvtColor(image, code)`, of the image matched through `lookup` when one is given. */
+async function cvtColor(image: RawImage<'u8'>, code: ConversionCode, lookup?: Uint8Array): Promise<RawImage<'u8'>> {
+  await CONVERT_COLOR_ROWS.prepare?.();
   const { width, height } = image;
-  return withMats((keep) => {
-    const src = keep(cv.matFromArray(height, width, cv.CV_8UC3, image.data));
-    const dst = keep(new cv.Mat());
-    cv.cvtColor(src, dst, cv[`COLOR_${code}`]);
-    return rawImageFrom('u8', width, height, 3, Uint8Array.from(dst.data));
+  const out = createRawImage('u8', width, height, 3);
+  runRows({
+    kernel: CONVERT_COLOR_ROWS,
+    params: { code, width },
+    buffers: lookup === undefined ? { src: image.data, dst: out.data } : { src: image.data, dst: out.data, lookup },
+    outputs: ['dst'],
+    rows: height,
+    pixels: width * height,
   });
+  return out;
 }
 
 async function fromRgb(image: RawImage<'u8'>, space: ColorMatchSpace): Promise<RawImage<'u8'>> {
@@ -72,6 +129,7 @@ export async function prepareColorTarget(reference: RawImage<'u8'>, mode: string
 export async function matchColorsTo(prev: RawImage<'u8'>, target: ColorTarget): Promise<RawImage<'u8'>> {
   requireRgb(prev, 'image');
   const converted = await fromRgb(prev, target.space);
+  if (target.space === 'LAB') return cvtColor(converted, 'Lab2RGB', histogramLookup(converted, target.histogram));
   return toRgb(matchHistograms(converted, target.histogram), target.space);
 }
 

@@ -4,18 +4,23 @@
  * - `sampleFromPixels`: `((x / 255) · 2) − 1` in float64, stored as float16, NCHW — only 256 possible values, so a
  *   table (golden noise.json `conversion_tables.sample_from_cv2`);
  * - `addFrameNoise`: `sample + randn(shape) · amount` in float32 (torch promotes half + float to float and casts the
- *   Python scalar to float32), then `.half()` as the loop keeps it; values are returned widened to float32;
+ *   Python scalar to float32), then `.half()` as the loop keeps it; values are returned widened to float32. The
+ *   float32 sum is the double sum stored into a Float32Array: for + of two float32 values double rounding is
+ *   innocuous (53 ≥ 2·24 + 2 bits, Figueroa 1995), and the store saves a Math.fround per value (0.5 ms at 512²);
  * - `sampleToPixels`: `trunc(clip(s · 0.5 + 0.5, 0, 1) · 255)` in float32 — lossy after float16 (1 → 0, 7 → 6).
  * - `noisedSampleFromPixels`: the first two in one pass over the frame (what the loop runs on every frame).
  * Fixed (F, §24 item 17, docs/deviations.md): the original draws from torch's CPU generator as the previous frame's
  * generation left it, a stream no port can reproduce; `frameNoiseRng(seed)` is a fast generator of the same
- * distribution (xoshiro128** + ziggurat, diffusion/xoshiro-normal.ts) freshly seeded with the frame's own seed.
+ * distribution (xoshiro128** + ziggurat, diffusion/xoshiro-normal.ts) seeded with the frame's own seed, in blocks
+ * of `NOISE_BLOCK` values each drawn from its own stream (seeded from the frame seed and the block's index), so
+ * the image threads can draw the blocks of one frame in any order and give the same values (row-pool.ts).
  * Any `Rng` may be passed: the golden noise cases pass torch's generator and match bit for bit.
  */
 import { generatorSeed } from '../animation/seeds.js';
 import type { Rng } from '../diffusion/rng.js';
 import { XoshiroNormal } from '../diffusion/xoshiro-normal.js';
-import { latent, type Latent } from '../diffusion/tensor.js';
+import { elementCount, latent, type Latent } from '../diffusion/tensor.js';
+import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import { createRawImage, type ChannelCount, type RawImage } from './raw-image.js';
 
 const f32 = Math.fround;
@@ -38,53 +43,74 @@ function roundToHalf(value: number): number {
 
 const SAMPLE_OF_BYTE = Float32Array.from({ length: 256 }, (_, x) => roundToHalf((x / 255) * 2 - 1));
 
+/** The layout both conversions work on: `channels` planes of `width` × `height`, and interleaved pixels. */
+interface PlaneLayout {
+  readonly width: number;
+  readonly plane: number;
+  readonly channels: number;
+}
+
+/**
+ * Rows of `sampleFromPixels`, one plane at a time (a strided read, a sequential write): ~20 % faster at 512² than
+ * interleaving the planes.
+ */
+export const SAMPLE_FROM_PIXELS_ROWS = defineRowKernel(
+  'sampleFromPixels',
+  (
+    params: PlaneLayout,
+    buffers: { readonly source: Uint8Array | Uint8ClampedArray; readonly out: Float32Array },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { width, plane, channels } = params;
+    const { source, out } = buffers;
+    for (let c = 0; c < channels; c++) {
+      const end = c * plane + rowEnd * width;
+      for (let o = c * plane + rowStart * width, i = rowStart * width * channels + c; o < end; o++, i += channels) {
+        out[o] = SAMPLE_OF_BYTE[source[i] as number] as number;
+      }
+    }
+  },
+);
+
 /** `sample_from_cv2`: an 8-bit H×W×C frame → a [1, C, H, W] float16-valued sample. */
 export function sampleFromPixels(image: RawImage<'u8'>): Latent {
   const { width, height, channels } = image;
   const plane = width * height;
   const out = new Float32Array(plane * channels);
-  const source = image.data;
-  // One plane at a time (a strided read, a sequential write): ~20 % faster at 512² than interleaving the planes.
-  for (let c = 0; c < channels; c++) {
-    for (let p = 0, i = c, o = c * plane; p < plane; p++, i += channels, o++) {
-      out[o] = SAMPLE_OF_BYTE[source[i] as number] as number;
-    }
-  }
+  runRows({
+    kernel: SAMPLE_FROM_PIXELS_ROWS,
+    params: { width, plane, channels },
+    buffers: { source: image.data, out },
+    outputs: ['out'],
+    rows: height,
+    pixels: plane,
+  });
   return latent([1, channels, height, width], out);
 }
 
 /**
  * `add_noise(sample, amount)` followed by `.half()`: the init sample the next generation encodes. The sum is
  * rounded to float16 on its float32 bits (round the 13 low mantissa bits away, ties to even); magnitudes below
- * float16's normal range or at its top go through `roundToHalf`. With the frame-noise generator (`XoshiroNormal`)
- * the normals are drawn a cache-sized chunk at a time into a reused buffer, summed and rounded there, and only the
- * result is written out (the same values as the generic path: the chunks continue one stream).
+ * float16's normal range or at its top go through `roundToHalf`.
  */
 export function addFrameNoise(sample: Latent, amount: number, rng: Rng): Latent {
   const base = sample.data;
   const scale = f32(amount);
-  if (rng instanceof XoshiroNormal) {
-    const out = new Float32Array(base.length);
-    const outBits = new Uint32Array(out.buffer);
-    for (let start = 0; start < out.length; start += CHUNK) {
-      const length = Math.min(CHUNK, out.length - start);
-      const noise = length === CHUNK ? NOISE : NOISE.subarray(0, length);
-      rng.randnInto(noise);
-      for (let j = 0; j < length; j++) NOISE[j] = f32((base[start + j] as number) + f32((NOISE[j] as number) * scale));
-      storeHalves(start, length, out, outBits);
-    }
-    return latent(sample.shape, out);
-  }
   // The fresh noise array becomes the result: each value is read once, then overwritten by its noised sum.
   const out = rng.randn(sample.shape);
-  for (let i = 0; i < out.length; i++) out[i] = f32((base[i] as number) + f32((out[i] as number) * scale));
+  for (let i = 0; i < out.length; i++) out[i] = (base[i] as number) + f32((out[i] as number) * scale);
   roundToHalfInPlace(out);
   return latent(sample.shape, out);
 }
 
-/** Normals per chunk of the fused paths: 16 KB of float32, well inside L1 beside the bytes read and written. */
-const CHUNK = 4096;
-const NOISE = new Float32Array(CHUNK);
+/**
+ * Normals per block of the frame noise, each block its own stream: 16 KB of float32, drawn, summed and rounded
+ * while in L1 beside the bytes read and written. Part of the noise's definition (changing it changes the values).
+ */
+export const NOISE_BLOCK = 4096;
+/** Per-thread buffer of one block's normals and sums. */
+const NOISE = new Float32Array(NOISE_BLOCK);
 const NOISE_BITS = new Uint32Array(NOISE.buffer);
 
 /** NOISE[0, length) (float32 sums) → the nearest float16 values, stored at out[start, start + length). */
@@ -108,25 +134,23 @@ export function noisedSampleFromPixels(image: RawImage<'u8'>, amount: number, rn
   const shape = [1, channels, height, width];
   const source = image.data;
   const scale = f32(amount);
-  if (rng instanceof XoshiroNormal) {
+  if (rng instanceof FrameNoise) {
     const out = new Float32Array(plane * channels);
-    const outBits = new Uint32Array(out.buffer);
-    for (let c = 0; c < channels; c++) {
-      for (let start = c * plane, end = start + plane, i = c; start < end; start += CHUNK) {
-        const length = Math.min(CHUNK, end - start);
-        rng.randnInto(length === CHUNK ? NOISE : NOISE.subarray(0, length));
-        for (let j = 0; j < length; j++, i += channels) {
-          NOISE[j] = f32((SAMPLE_OF_BYTE[source[i] as number] as number) + f32((NOISE[j] as number) * scale));
-        }
-        storeHalves(start, length, out, outBits);
-      }
-    }
+    const blocks = Math.ceil(out.length / NOISE_BLOCK);
+    runRows({
+      kernel: NOISED_SAMPLE_ROWS,
+      params: { seed: rng.seed, firstBlock: rng.takeBlocks(out.length), scale, plane, channels },
+      buffers: { source, out },
+      outputs: ['out'],
+      rows: blocks,
+      pixels: plane,
+    });
     return latent(shape, out);
   }
   const out = rng.randn(shape);
   for (let c = 0; c < channels; c++) {
     for (let p = 0, i = c, o = c * plane; p < plane; p++, i += channels, o++) {
-      out[o] = f32((SAMPLE_OF_BYTE[source[i] as number] as number) + f32((out[o] as number) * scale));
+      out[o] = (SAMPLE_OF_BYTE[source[i] as number] as number) + f32((out[o] as number) * scale);
     }
   }
   roundToHalfInPlace(out);
@@ -148,10 +172,122 @@ function roundToHalfInPlace(out: Float32Array): void {
   }
 }
 
-/** The generator a frame's noise is drawn from: a fast normal generator seeded with the frame's seed (see header). */
-export function frameNoiseRng(seed: number): Rng {
-  return new XoshiroNormal(generatorSeed(seed));
+/** murmur3's 32-bit finaliser: a bijection on 32-bit integers that spreads every input bit over the output. */
+function mix32(value: number): number {
+  let h = value | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
+
+/**
+ * Fills `out` (at most `NOISE_BLOCK` values) with block `block` of the frame noise for generator seed `seed`.
+ * The block seeds of one frame are distinct (mix32 is a bijection), and hashing keeps neighbouring blocks'
+ * splitmix32 seedings from overlapping as seed + block·step would.
+ */
+function drawBlock(seed: number, block: number, out: Float32Array): void {
+  new XoshiroNormal(mix32(seed + mix32(block))).randnInto(out);
+}
+
+/**
+ * The frame noise generator (see header): standard normals in blocks of `NOISE_BLOCK`, block b from its own
+ * xoshiro stream. Successive draws continue with the next unused blocks.
+ */
+export class FrameNoise implements Rng {
+  private nextBlock = 0;
+
+  /** `seed`: an integer in [0, 2^32 − 1] (`generatorSeed` of the frame's seed). */
+  constructor(readonly seed: number) {}
+
+  /** Reserves the blocks a draw of `count` values uses and returns the first one. */
+  takeBlocks(count: number): number {
+    const first = this.nextBlock;
+    this.nextBlock += Math.ceil(count / NOISE_BLOCK);
+    return first;
+  }
+
+  randn(shape: readonly number[]): Float32Array {
+    const count = elementCount(shape);
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`randn: bad shape [${shape.join(', ')}]`);
+    const out = new Float32Array(count);
+    const first = this.takeBlocks(count);
+    for (let start = 0, block = first; start < count; start += NOISE_BLOCK, block++) {
+      drawBlock(this.seed, block, out.subarray(start, Math.min(start + NOISE_BLOCK, count)));
+    }
+    return out;
+  }
+}
+
+/** The generator a frame's noise is drawn from: `FrameNoise` seeded with the frame's seed (see header). */
+export function frameNoiseRng(seed: number): FrameNoise {
+  return new FrameNoise(generatorSeed(seed));
+}
+
+interface NoisedSampleParams {
+  readonly seed: number;
+  readonly firstBlock: number;
+  readonly scale: number;
+  readonly plane: number;
+  readonly channels: number;
+}
+
+/**
+ * Blocks [rowStart, rowEnd) of `noisedSampleFromPixels` with `FrameNoise`: block b holds output values
+ * [b·NOISE_BLOCK, (b + 1)·NOISE_BLOCK) of the NCHW sample, noised with block firstBlock + b of the stream — the
+ * values of the generic path, `randn` then add, whichever thread draws which block.
+ */
+export const NOISED_SAMPLE_ROWS = defineRowKernel(
+  'noisedSample',
+  (
+    params: NoisedSampleParams,
+    buffers: { readonly source: Uint8Array | Uint8ClampedArray; readonly out: Float32Array },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { seed, firstBlock, scale, plane, channels } = params;
+    const { source, out } = buffers;
+    const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+    for (let block = rowStart; block < rowEnd; block++) {
+      const start = block * NOISE_BLOCK;
+      const length = Math.min(NOISE_BLOCK, out.length - start);
+      drawBlock(seed, firstBlock + block, length === NOISE_BLOCK ? NOISE : NOISE.subarray(0, length));
+      // Output value o is channel ⌊o / plane⌋ of pixel o mod plane; a block may cross from one plane to the next.
+      let channel = Math.floor(start / plane);
+      let pixel = start - channel * plane;
+      for (let j = 0; j < length; channel++, pixel = 0) {
+        const end = Math.min(length, j + plane - pixel);
+        for (let i = pixel * channels + channel; j < end; j++, i += channels) {
+          NOISE[j] = (SAMPLE_OF_BYTE[source[i] as number] as number) + f32((NOISE[j] as number) * scale);
+        }
+      }
+      storeHalves(start, length, out, outBits);
+    }
+  },
+);
+
+/**
+ * Rows of `sampleToPixels`, one plane at a time (sequential reads); the Uint8Array store truncates (NaN → 0) as
+ * `astype(np.uint8)` does: 3.7 against 4.9 ms at 512² for the pixel-major loop with Math.trunc.
+ */
+export const SAMPLE_TO_PIXELS_ROWS = defineRowKernel(
+  'sampleToPixels',
+  (
+    params: PlaneLayout,
+    buffers: { readonly source: Float32Array; readonly target: Uint8Array | Uint8ClampedArray },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { width, plane, channels } = params;
+    const { source, target } = buffers;
+    for (let c = 0; c < channels; c++) {
+      const end = c * plane + rowEnd * width;
+      for (let o = c * plane + rowStart * width, i = rowStart * width * channels + c; o < end; o++, i += channels) {
+        const unit = f32(f32((source[o] as number) * 0.5) + 0.5);
+        target[i] = f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255);
+      }
+    }
+  },
+);
 
 /** `sample_to_cv2`: a [1, C, H, W] sample → an 8-bit H×W×C frame, truncating like `astype(np.uint8)`. */
 export function sampleToPixels(sample: Latent): RawImage<'u8'> {
@@ -161,12 +297,13 @@ export function sampleToPixels(sample: Latent): RawImage<'u8'> {
   }
   const image = createRawImage('u8', width ?? 0, height ?? 0, channels as ChannelCount);
   const plane = image.width * image.height;
-  const target = image.data;
-  for (let p = 0, i = 0; p < plane; p++) {
-    for (let c = 0; c < channels; c++, i++) {
-      const unit = f32(f32((sample.data[c * plane + p] ?? 0) * 0.5) + 0.5);
-      target[i] = Math.trunc(f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255));
-    }
-  }
+  runRows({
+    kernel: SAMPLE_TO_PIXELS_ROWS,
+    params: { width: image.width, plane, channels },
+    buffers: { source: sample.data, target: image.data },
+    outputs: ['target'],
+    rows: image.height,
+    pixels: plane,
+  });
   return image;
 }

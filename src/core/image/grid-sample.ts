@@ -230,7 +230,7 @@ function gridSampleBicubic(
   src: Float32Array,
   dst: Float32Array,
   g: Float32Array,
-  pixels: number,
+  count: number,
   cols: Axis,
   rows: Axis,
   channels: number,
@@ -242,7 +242,7 @@ function gridSampleBicubic(
   const lastRow = rows.max - 2;
   const { scale: scaleX } = cols;
   const { scale: scaleY } = rows;
-  for (let p = 0; p < pixels; p++) {
+  for (let p = 0; p < count; p++) {
     const d = p * channels;
     const x = f(f(f((g[2 * p] as number) + 1) * scaleX) - 0.5);
     const y = f(f(f((g[2 * p + 1] as number) + 1) * scaleY) - 0.5);
@@ -300,57 +300,60 @@ function gridSampleBicubic(
  * read only zero padding stay 0.
  */
 export function gridSample(input: RawImage<'f32'>, grid: SampleGrid, options: GridSampleOptions): RawImage<'f32'> {
+  const out = createRawImage('f32', grid.width, grid.height, input.channels);
+  gridSamplePoints(input.data, input, grid.data, out.data, grid.width * grid.height, options);
+  return out;
+}
+
+/**
+ * `gridSample` of the first `count` points of `g` into `dst` from its start (left as it is where a point reads
+ * only zero padding): each point's sample depends only on its own grid value, so the row-parallel 3D warp
+ * (warp-3d.ts) samples a few rows at a time with the same bytes.
+ */
+export function gridSamplePoints(
+  src: Float32Array,
+  size: { readonly width: number; readonly height: number; readonly channels: number },
+  g: Float32Array,
+  dst: Float32Array,
+  count: number,
+  options: GridSampleOptions,
+): void {
   const { mode, padding } = options;
-  const { channels, data: src } = input;
-  const cols = axisOf(input.width);
-  const rows = axisOf(input.height);
-  const out = createRawImage('f32', grid.width, grid.height, channels);
-  const dst = out.data;
-  const g = grid.data;
+  const { channels } = size;
+  const cols = axisOf(size.width);
+  const rows = axisOf(size.height);
   const scratch: CubicScratch = {
     colOffsets: new Int32Array(4),
     rowOffsets: new Int32Array(4),
     colWeights: new Float64Array(4),
     rowWeights: new Float64Array(4),
   };
-  const pixels = grid.width * grid.height;
   if (mode === 'bicubic') {
-    gridSampleBicubic(src, dst, g, pixels, cols, rows, channels, padding, scratch);
-    return out;
+    gridSampleBicubic(src, dst, g, count, cols, rows, channels, padding, scratch);
+    return;
   }
-  for (let p = 0; p < pixels; p++) {
+  for (let p = 0; p < count; p++) {
     const d = p * channels;
     const x = pad(unnormalize(g[2 * p] ?? 0, cols), cols, padding);
     const y = pad(unnormalize(g[2 * p + 1] ?? 0, rows), rows, padding);
     if (mode === 'bilinear') sampleBilinear(src, dst, d, x, y, cols, rows, channels);
     else sampleNearest(src, dst, d, x, y, cols, rows, channels);
   }
-  return out;
 }
 
 /**
  * Distance from an integer below which the u8 fast path of `gridSampleBicubicU8` defers to the exact float32
- * arithmetic. The fast path blends in float64 with the cubic weights evaluated in float64 (at the same float32
- * arguments); the kernel rounds every step of the weights to float32. Bounds at 8-bit input (samples ≤ 256):
- * - weights: each float32 outer weight is within 1.7e-6 of the float64 one and each inner weight within 3.6e-7
- *   (first-order propagation of the float32 roundings; 3·10⁷ sampled fractions give at most 1.44e-6 for the sum
- *   of the four), so Σ|Δw| ≤ 4.1e-6 per axis and the blend moves by ≤ 2·1.375·4.1e-6·256 ≈ 2.9e-3;
- * - float32 blend of the 16 taps (|weights| sum to ≤ 1.375 per axis): ≤ γ₄·1.375·352 + 1.375·γ₄·1.375·256
- *   ≈ 2.3e-4 (γ₄ = 4·2⁻²⁴), plus 1.375²·2⁻¹⁷ for the float32 rounding of byte + offset;
- * together under 3.3e-3, against a margin of 1/128 ≈ 7.8e-3. Outside the margin both truncate to the same byte
- * (checked on random and golden inputs: 0 differing bytes); about 1.6 % of samples fall inside it.
+ * arithmetic. The fast path blends the bytes in float64 with the kernel's own float32 cubic weights (the same
+ * values), the offset added once as offset·Σw·Σr; the kernel blends float32(byte + offset) in float32. Bounds at
+ * 8-bit input (samples ≤ 256, |weights| summing to ≤ 1.375 per axis):
+ * - float32 blend of the 16 taps: ≤ γ₄·1.375·352 + 1.375·γ₄·1.375·256 ≈ 2.3e-4 (γ₄ = 4·2⁻²⁴);
+ * - float32 rounding of byte + offset: ≤ 1.375²·2⁻¹⁷ ≈ 1.5e-5; the float64 sums: ~1e-12;
+ * together under 2.5e-4, against a margin of 1/1024 ≈ 9.8e-4. Outside the margin both truncate to the same byte
+ * (checked on random and golden inputs: 0 differing bytes). Evaluating the weights in float64 instead moved the
+ * blend by up to 2.9e-3 and needed a margin of 1/128, which flat areas fall inside (byte + 0.00185 after the
+ * offset): at 512² the exact path then took about a quarter of the warp's time; the float32 weights cost less.
  */
-const U8_TIE_MARGIN = 1 / 128;
-
-/** Cubic-convolution weight of a tap 1 < x < 2 away in float64 (the fast path's estimate of `outerWeight`). */
-function outerWeight64(x: number): number {
-  return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
-}
-
-/** `innerWeight` in float64. */
-function innerWeight64(x: number): number {
-  return ((A + 2) * x - (A + 3)) * x * x + 1;
-}
+const U8_TIE_MARGIN = 1 / 1024;
 
 /**
  * The exact float32 bicubic sample at an interior point (all 4×4 taps inside) whose top-left tap of the wanted
@@ -466,12 +469,30 @@ export function gridSampleBicubicU8(
   padding: PaddingMode,
   offset: number,
 ): Uint8Array {
-  const { channels, data: src } = input;
-  const cols = axisOf(input.width);
-  const rows = axisOf(input.height);
   const pixels = grid.width * grid.height;
-  const dst = new Uint8Array(pixels * channels);
-  const g = grid.data;
+  const dst = new Uint8Array(pixels * input.channels);
+  gridSampleBicubicU8Pixels(input.data, input, grid.data, dst, 0, pixels, padding, offset);
+  return dst;
+}
+
+/**
+ * `gridSampleBicubicU8` for output pixels [pixelStart, pixelEnd) only, into `dst` (the whole output); `g` holds
+ * the grid from pixel `pixelStart` on. Each pixel depends only on its own grid point, so any split of the pixels
+ * gives the same bytes (the row-parallel 3D warp, warp-3d.ts).
+ */
+export function gridSampleBicubicU8Pixels(
+  src: Uint8Array | Uint8ClampedArray,
+  size: { readonly width: number; readonly height: number; readonly channels: number },
+  g: Float32Array,
+  dst: Uint8Array | Uint8ClampedArray,
+  pixelStart: number,
+  pixelEnd: number,
+  padding: PaddingMode,
+  offset: number,
+): void {
+  const { channels } = size;
+  const cols = axisOf(size.width);
+  const rows = axisOf(size.height);
   const lut = new Float32Array(256);
   for (let v = 0; v < 256; v++) lut[v] = v + offset;
   const scratch: CubicScratch = {
@@ -491,10 +512,10 @@ export function gridSampleBicubicU8(
   const c1 = channels;
   const c2 = 2 * channels;
   const c3 = 3 * channels;
-  for (let p = 0; p < pixels; p++) {
+  for (let p = pixelStart, q = 0; p < pixelEnd; p++, q += 2) {
     const d = p * channels;
-    const x = f(f(f((g[2 * p] as number) + 1) * scaleX) - 0.5);
-    const y = f(f(f((g[2 * p + 1] as number) + 1) * scaleY) - 0.5);
+    const x = f(f(f((g[q] as number) + 1) * scaleX) - 0.5);
+    const y = f(f(f((g[q + 1] as number) + 1) * scaleY) - 0.5);
     const ix = Math.floor(x);
     const iy = Math.floor(y);
     if (!(ix >= 1 && ix <= lastCol && iy >= 1 && iy <= lastRow)) {
@@ -504,14 +525,14 @@ export function gridSampleBicubicU8(
     }
     const tx = f(x - ix);
     const ty = f(y - iy);
-    const w0 = outerWeight64(f(tx + 1));
-    const w1 = innerWeight64(tx);
-    const w2 = innerWeight64(f(1 - tx));
-    const w3 = outerWeight64(f(2 - tx));
-    const r0 = outerWeight64(f(ty + 1));
-    const r1 = innerWeight64(ty);
-    const r2 = innerWeight64(f(1 - ty));
-    const r3 = outerWeight64(f(2 - ty));
+    const w0 = outerWeight(f(tx + 1));
+    const w1 = innerWeight(tx);
+    const w2 = innerWeight(f(1 - tx));
+    const w3 = outerWeight(f(2 - tx));
+    const r0 = outerWeight(f(ty + 1));
+    const r1 = innerWeight(ty);
+    const r2 = innerWeight(f(1 - ty));
+    const r3 = outerWeight(f(2 - ty));
     const base = offset * (w0 + w1 + w2 + w3) * (r0 + r1 + r2 + r3);
     const o0 = (iy - 1) * stride + (ix - 1) * channels;
     const o1 = o0 + stride;
@@ -613,5 +634,4 @@ export function gridSampleBicubicU8(
           : clampTruncate(interiorExactU8(src, lut, o0 + c, stride, channels, tx, ty));
     }
   }
-  return dst;
 }

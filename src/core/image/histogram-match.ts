@@ -160,8 +160,19 @@ function channelLookup(counts: Uint32Array, channel: number, pixels: number, ref
  * `referenceHistogram`). The two may differ in size but not in channel count.
  */
 export function matchHistograms(image: RawImage<'u8'>, reference: RawImage<'u8'> | ReferenceHistogram): RawImage<'u8'> {
+  const out = createRawImage('u8', image.width, image.height, image.channels);
+  applyHistogramLookup(image.data, histogramLookup(image, reference), image.channels, out.data);
+  return out;
+}
+
+/**
+ * The per-channel value map of `matchHistograms(image, reference)`: `lookup[c · 256 + v]` is what value v of
+ * channel c becomes. Applied with `applyHistogramLookup`, to all of the image or any part of it (colour coherence
+ * applies it row chunk by row chunk, straight into its Lab → RGB conversion).
+ */
+export function histogramLookup(image: RawImage<'u8'>, reference: RawImage<'u8'> | ReferenceHistogram): Uint8Array {
   const target = 'tables' in reference ? reference : referenceHistogram(reference);
-  const { width, height, channels, data } = image;
+  const { width, height, channels } = image;
   if (target.channels !== channels) {
     throw new RangeError(
       `Histogram matching needs the same channel count in both images, got ${channels} and ${target.channels}.`,
@@ -170,16 +181,23 @@ export function matchHistograms(image: RawImage<'u8'>, reference: RawImage<'u8'>
   const counts = channelCounts(image);
   const lookup = new Uint8Array(channels * LEVELS);
   target.tables.forEach((table, c) => lookup.set(channelLookup(counts, c, width * height, table), c * LEVELS));
-  const out = createRawImage('u8', width, height, channels);
-  const dst = out.data;
+  return lookup;
+}
+
+/** `dst = lookup[channel][data]` for whole pixels of `channels` interleaved samples. */
+export function applyHistogramLookup(
+  data: Uint8Array | Uint8ClampedArray,
+  lookup: Uint8Array,
+  channels: number,
+  dst: Uint8Array | Uint8ClampedArray,
+): void {
   if (channels === 3) {
     applyRgbLookup(data, lookup, dst);
-    return out;
+    return;
   }
   for (let i = 0; i < data.length; i += channels) {
     for (let c = 0; c < channels; c++) dst[i + c] = lookup[c * LEVELS + (data[i + c] as number)] as number;
   }
-  return out;
 }
 
 /**

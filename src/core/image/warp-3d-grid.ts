@@ -66,11 +66,9 @@ export function warp3dProjections(motion: Motion3d, camera: Camera3d): { old: Fl
   };
 }
 
-/** `torch.linspace(-1, 1, n)` as float64. */
-function linspace(n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = n === 1 ? -1 : -1 + (2 * i) / (n - 1);
-  return out;
+/** Element i of `torch.linspace(-1, 1, n)`, as float64. */
+function linspaceAt(i: number, n: number): number {
+  return n === 1 ? -1 : -1 + (2 * i) / (n - 1);
 }
 
 /**
@@ -84,30 +82,43 @@ export function warp3dGrid(
   height: number,
   depth: DepthMap | null,
 ): SampleGrid {
-  const { old: o, new: n } = warp3dProjections(motion, camera);
+  const data = new Float32Array(width * height * 2);
+  warp3dGridRows(warp3dProjections(motion, camera), width, height, depth?.data ?? null, 0, height, data);
+  return { width, height, data };
+}
+
+/**
+ * Rows [rowStart, rowEnd) of `warp3dGrid`, written to `out` from its start: the row-parallel warp computes each
+ * chunk's grid into a small reused buffer (warp-3d.ts).
+ */
+export function warp3dGridRows(
+  projections: { old: Float64Array; new: Float64Array },
+  width: number,
+  height: number,
+  depth: Float32Array | null,
+  rowStart: number,
+  rowEnd: number,
+  out: Float32Array,
+): void {
+  const { old: o, new: n } = projections;
   // Only the x, y and w columns matter: the projected z is discarded (which is why near/far have no effect).
   const [o0 = 0, o1 = 0, , o3 = 0, o4 = 0, o5 = 0, , o7 = 0, o8 = 0, o9 = 0, , o11 = 0, o12 = 0, o13 = 0, , o15 = 0] =
     o;
   const [n0 = 0, n1 = 0, , n3 = 0, n4 = 0, n5 = 0, , n7 = 0, n8 = 0, n9 = 0, , n11 = 0, n12 = 0, n13 = 0, , n15 = 0] =
     n;
-  const xs = linspace(width);
-  const ys = linspace(height);
-  const data = new Float32Array(width * height * 2);
-  for (let i = 0; i < height; i++) {
-    const y = ys[i] ?? 0;
+  for (let i = rowStart; i < rowEnd; i++) {
+    const y = linspaceAt(i, height);
     const baseY = (2 * i + 1) / height - 1;
-    for (let j = 0; j < width; j++) {
-      const p = i * width + j;
-      const x = xs[j] ?? 0;
-      const raw = depth === null ? 1 : (depth.data[p] ?? 1);
+    for (let j = 0, q = 2 * (i - rowStart) * width; j < width; j++, q += 2) {
+      const x = linspaceAt(j, width);
+      const raw = depth === null ? 1 : (depth[i * width + j] ?? 1);
       const z = raw > MIN_DEPTH ? raw : MIN_DEPTH;
       const oldW = x * o3 + y * o7 + z * o11 + o15;
       const newW = x * n3 + y * n7 + z * n11 + n15;
       const dx = (x * n0 + y * n4 + z * n8 + n12) / newW - (x * o0 + y * o4 + z * o8 + o12) / oldW;
       const dy = (x * n1 + y * n5 + z * n9 + n13) / newW - (x * o1 + y * o5 + z * o9 + o13) / oldW;
-      data[2 * p] = (2 * j + 1) / width - 1 - dx;
-      data[2 * p + 1] = baseY - dy;
+      out[q] = (2 * j + 1) / width - 1 - dx;
+      out[q + 1] = baseY - dy;
     }
   }
-  return { width, height, data };
 }

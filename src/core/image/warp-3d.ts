@@ -9,10 +9,11 @@
  * The depth is used as given (spec §5.3: raw model output), apart from the depth floor of warp-3d-grid.ts.
  */
 import { DeforumError } from '../errors.js';
+import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import type { Camera3d } from './camera-3d.js';
-import { gridSample, gridSampleBicubicU8, type PaddingMode, type SamplingMode } from './grid-sample.js';
+import { gridSampleBicubicU8Pixels, gridSamplePoints, type PaddingMode, type SamplingMode } from './grid-sample.js';
 import type { PixelFormat, RawImage } from './raw-image.js';
-import { warp3dGrid, type DepthMap, type Motion3d } from './warp-3d-grid.js';
+import { warp3dGridRows, warp3dProjections, type DepthMap, type Motion3d } from './warp-3d-grid.js';
 
 export type { DepthMap, Motion3d } from './warp-3d-grid.js';
 
@@ -26,6 +27,95 @@ export interface Warp3dParams extends Motion3d, Warp3dOptions {}
 
 /** `image_tensor.add(1 / 512 - 0.0001)`, as the float32 the tensor adds. */
 const SAMPLE_OFFSET = Math.fround(1 / 512 - 0.0001);
+
+interface Warp3dRowParams {
+  readonly projections: ReturnType<typeof warp3dProjections>;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly mode: SamplingMode;
+  readonly padding: PaddingMode;
+}
+
+/** `depth` absent is a flat scene at z = 1. */
+interface Warp3dRowBuffers<S, D> {
+  readonly [name: string]: S | D | Float32Array;
+  readonly src: S;
+  readonly dst: D;
+  readonly depth?: Float32Array;
+}
+
+/** Rows of grid computed, then sampled, at a time: 8 rows of 512 points are 32 KB, still in cache when sampled. */
+const GRID_ROWS = 8;
+/** Per-thread buffers of those grid rows and (float path) their samples. */
+let gridRows = new Float32Array(0);
+let sampleRows = new Float32Array(0);
+
+/** Runs `sample(start, end, grid)` on each group of `GRID_ROWS` rows of [rowStart, rowEnd) with its grid rows. */
+function forGridRows(
+  params: Warp3dRowParams,
+  depth: Float32Array | undefined,
+  rowStart: number,
+  rowEnd: number,
+  sample: (start: number, end: number, grid: Float32Array) => void,
+): void {
+  const { width, height } = params;
+  if (gridRows.length < 2 * width * GRID_ROWS) gridRows = new Float32Array(2 * width * GRID_ROWS);
+  for (let start = rowStart; start < rowEnd; start += GRID_ROWS) {
+    const end = Math.min(rowEnd, start + GRID_ROWS);
+    warp3dGridRows(params.projections, width, height, depth ?? null, start, end, gridRows);
+    sample(start, end, gridRows);
+  }
+}
+
+/**
+ * Rows of the 8-bit bicubic warp: the grid rows, then their samples. Each output pixel depends only on its own
+ * grid point, so the bytes do not depend on how the rows are split.
+ */
+export const WARP_3D_U8_ROWS = defineRowKernel(
+  'warp3dU8',
+  (
+    params: Warp3dRowParams,
+    buffers: Warp3dRowBuffers<Uint8Array | Uint8ClampedArray, Uint8Array>,
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { src, dst, depth } = buffers;
+    forGridRows(params, depth, rowStart, rowEnd, (start, end, grid) => {
+      const { width, padding } = params;
+      gridSampleBicubicU8Pixels(src, params, grid, dst, start * width, end * width, padding, SAMPLE_OFFSET);
+    });
+  },
+);
+
+/**
+ * Rows of the float path: `src` is the image plus SAMPLE_OFFSET in float32; the samples are clamped to 0..255 and
+ * stored into `dst`, a float32 image or bytes (a Uint8Array store truncates, NaN → 0, as `astype(uint8)`).
+ */
+export const WARP_3D_ROWS = defineRowKernel(
+  'warp3d',
+  (
+    params: Warp3dRowParams,
+    buffers: Warp3dRowBuffers<Float32Array, Float32Array | Uint8Array>,
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { src, dst, depth } = buffers;
+    const { width, channels, mode, padding } = params;
+    const rowLength = width * channels;
+    if (sampleRows.length < rowLength * GRID_ROWS) sampleRows = new Float32Array(rowLength * GRID_ROWS);
+    forGridRows(params, depth, rowStart, rowEnd, (start, end, grid) => {
+      const count = (end - start) * width;
+      // Points that read only zero padding are not written: they must find 0 here.
+      const samples = sampleRows.fill(0, 0, count * channels);
+      gridSamplePoints(src, params, grid, samples, count, { mode, padding });
+      for (let i = 0, o = start * rowLength; i < count * channels; i++, o++) {
+        const v = samples[i] as number;
+        dst[o] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+    });
+  },
+);
 
 function invalid(parameter: string, given: string, allowed: string): DeforumError {
   return new DeforumError(
@@ -86,31 +176,34 @@ export function warp3d<F extends PixelFormat>(
   checkParams(params);
   checkSizes(image, depth);
   const { width, height, channels } = image;
+  const job = {
+    params: {
+      projections: warp3dProjections(params, params),
+      width,
+      height,
+      channels,
+      mode: params.samplingMode,
+      padding: params.paddingMode,
+    },
+    outputs: ['dst'] as const,
+    rows: height,
+    pixels: width * height,
+  };
+  const withDepth = depth === null ? {} : { depth: depth.data };
+  // Both paths run in row chunks shared with the image threads (row-pool.ts).
   if (image.format === 'u8' && params.samplingMode === 'bicubic') {
     // The same bytes as the float32 path below, without its float32 copies (grid-sample.ts, gridSampleBicubicU8).
-    const grid = warp3dGrid(params, params, width, height, depth);
-    const data = gridSampleBicubicU8(image as RawImage<'u8'>, grid, params.paddingMode, SAMPLE_OFFSET);
+    const data = new Uint8Array(image.data.length);
+    runRows({
+      ...job,
+      kernel: WARP_3D_U8_ROWS,
+      buffers: { src: (image as RawImage<'u8'>).data, dst: data, ...withDepth },
+    });
     return { format: image.format, width, height, channels, data } as RawImage<F>;
   }
   const shifted = new Float32Array(image.data.length);
   for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
-  const sampled = gridSample(
-    { format: 'f32', width, height, channels, data: shifted },
-    warp3dGrid(params, params, width, height, depth),
-    { mode: params.samplingMode, padding: params.paddingMode },
-  ).data;
-  // Clamped in place into the f32 result, or straight into a u8 one (a Uint8Array store truncates, NaN → 0).
-  if (image.format === 'u8') {
-    const data = new Uint8Array(sampled.length);
-    for (let i = 0; i < sampled.length; i++) {
-      const v = sampled[i] as number;
-      data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-    return { format: image.format, width, height, channels, data } as RawImage<F>;
-  }
-  for (let i = 0; i < sampled.length; i++) {
-    const v = sampled[i] as number;
-    sampled[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-  }
-  return { format: image.format, width, height, channels, data: sampled } as RawImage<F>;
+  const data = image.format === 'u8' ? new Uint8Array(shifted.length) : new Float32Array(shifted.length);
+  runRows({ ...job, kernel: WARP_3D_ROWS, buffers: { src: shifted, dst: data, ...withDepth } });
+  return { format: image.format, width, height, channels, data } as RawImage<F>;
 }

@@ -6,6 +6,7 @@ import { XoshiroNormal } from '../../../src/core/diffusion/xoshiro-normal.js';
 import {
   addFrameNoise,
   frameNoiseRng,
+  NOISE_BLOCK,
   noisedSampleFromPixels,
   sampleFromPixels,
   sampleToPixels,
@@ -36,8 +37,10 @@ describe('sampleFromPixels / sampleToPixels', () => {
     expect(Array.from(sampleToPixels(s).data)).toEqual([0, 127, 255, 255, 127, 0]);
   });
 
-  it('clips samples outside [-1, 1]', () => {
-    expect(Array.from(sampleToPixels(latent([1, 1, 1, 2], Float32Array.of(-3, 2))).data)).toEqual([0, 255]);
+  it('clips samples outside [-1, 1], and NaN becomes 0', () => {
+    expect(Array.from(sampleToPixels(latent([1, 1, 1, 3], Float32Array.of(-3, 2, Number.NaN))).data)).toEqual([
+      0, 255, 0,
+    ]);
   });
 
   it('rejects tensors that are not one image', () => {
@@ -63,9 +66,8 @@ describe('addFrameNoise', () => {
     });
   });
 
-  it('frameNoiseRng seeds the fast normal generator with the frame seed reduced modulo 2^32', () => {
-    expect(frameNoiseRng(2 ** 32 + 5).randn([20])).toEqual(new XoshiroNormal(5).randn([20]));
-    expect(frameNoiseRng(42).randn([20])).toEqual(new XoshiroNormal(42).randn([20]));
+  it('frameNoiseRng seeds the frame noise with the frame seed reduced modulo 2^32', () => {
+    expect(frameNoiseRng(2 ** 32 + 5).randn([20])).toEqual(frameNoiseRng(5).randn([20]));
     expect(frameNoiseRng(42).randn([20])).not.toEqual(frameNoiseRng(43).randn([20]));
   });
 
@@ -81,18 +83,32 @@ describe('addFrameNoise', () => {
   });
 });
 
+describe('FrameNoise', () => {
+  it('draws block b of NOISE_BLOCK values from its own stream, and continues with fresh blocks', () => {
+    const rng = frameNoiseRng(42);
+    const first = rng.randn([NOISE_BLOCK + 10]);
+    const next = rng.randn([5]);
+    const blocks = frameNoiseRng(42).randn([3 * NOISE_BLOCK]);
+    expect(Array.from(first)).toEqual(Array.from(blocks.subarray(0, NOISE_BLOCK + 10)));
+    expect(Array.from(next)).toEqual(Array.from(blocks.subarray(2 * NOISE_BLOCK, 2 * NOISE_BLOCK + 5)));
+    // Blocks are separate streams, not one stream cut into pieces.
+    const oneStream = new XoshiroNormal(42).randn([2 * NOISE_BLOCK]);
+    expect(Array.from(blocks.subarray(NOISE_BLOCK, NOISE_BLOCK + 8))).not.toEqual(
+      Array.from(oneStream.subarray(NOISE_BLOCK, NOISE_BLOCK + 8)),
+    );
+    expect(Array.from(blocks.subarray(0, 8))).not.toEqual(Array.from(blocks.subarray(NOISE_BLOCK, NOISE_BLOCK + 8)));
+  });
+});
+
 describe('fused frame-noise path', () => {
-  it('with XoshiroNormal gives the values of the generic randn-then-add path (chunks continue one stream)', () => {
-    const size = 70; // 70²×3 = 14700 values: several 4096 chunks plus a partial one
+  it('with FrameNoise gives the values of the generic randn-then-add path (blocks cross channel planes)', () => {
+    const size = 70; // 70²×3 = 14700 values: several blocks, one partial, planes ending mid-block
     const image = createRawImage('u8', size, size, 3);
     for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 37) & 255;
-    const generic: Rng = { randn: (shape) => new XoshiroNormal(77).randn(shape) };
+    const generic: Rng = { randn: (shape) => frameNoiseRng(77).randn(shape) };
     for (const amount of [0.02, 0.5]) {
       const expected = addFrameNoise(sampleFromPixels(image), amount, generic);
-      expect(Array.from(addFrameNoise(sampleFromPixels(image), amount, new XoshiroNormal(77)).data)).toEqual(
-        Array.from(expected.data),
-      );
-      expect(Array.from(noisedSampleFromPixels(image, amount, new XoshiroNormal(77)).data)).toEqual(
+      expect(Array.from(noisedSampleFromPixels(image, amount, frameNoiseRng(77)).data)).toEqual(
         Array.from(expected.data),
       );
     }
