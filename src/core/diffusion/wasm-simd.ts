@@ -93,7 +93,12 @@ export const wasm = {
   f64x2Add: (a: Code, b: Code): Code => simd(0xf0, a, b),
   f64x2Sub: (a: Code, b: Code): Code => simd(0xf1, a, b),
   f64x2Mul: (a: Code, b: Code): Code => simd(0xf2, a, b),
+  f64x2Div: (a: Code, b: Code): Code => simd(0xf3, a, b),
   f64x2Sqrt: (a: Code): Code => simd(0xef, a),
+  /** Lane masks: all ones where the comparison holds. */
+  f64x2Eq: (a: Code, b: Code): Code => simd(0x47, a, b),
+  f64x2Lt: (a: Code, b: Code): Code => simd(0x49, a, b),
+  f64x2Ge: (a: Code, b: Code): Code => simd(0x4c, a, b),
   f64x2PromoteLowF32x4: (a: Code): Code => simd(0x5f, a),
   f64x2ConvertLowI32x4S: (a: Code): Code => simd(0xfe, a),
 };

@@ -10,6 +10,7 @@
  */
 import { planes, type DecodedImage, type ImageLoss } from './image-loss.js';
 import type { Palette } from './kmeans.js';
+import { luminancePlanes, type LuminancePlanes } from './luminance-simd.js';
 
 const GRAY = [0.2989, 0.587, 0.114] as const;
 
@@ -34,7 +35,6 @@ export function colorDistanceTargets(palette: Palette, pixelCount: number): Floa
 
 export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): ImageLoss {
   let targets: { pixels: number; segments: Segments[] } | null = null;
-  let work: WorkBuffers | null = null;
   const w = ignoreSatWeight;
   const colors = palette.colors.map(([cr = 0, cg = 0, cb = 0]) => [cr, cg, cb] as const);
   const batchLoss = w === 0 ? luminanceMatch(colors) : colourMatch(colors, w);
@@ -44,14 +44,12 @@ export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): Image
     if (targets?.pixels !== pixels) {
       targets = { pixels, segments: colorDistanceTargets(palette, pixels).map(segmentsOf) };
     }
-    // Work buffers are kept across steps (the guided steps of a frame all have one size).
-    if (work?.pixels !== pixels) work = workBuffers(pixels, colors.length);
     const pass: BatchPass = {
       data: image.data,
+      pixels,
       count: colors.length * batch * pixels,
       scale,
       into,
-      work,
       targets: targets.segments,
     };
     let value = 0;
@@ -75,10 +73,11 @@ export function colorMatchLoss(palette: Palette, ignoreSatWeight: number): Image
 /** One call's inputs: the image, the loss's normaliser, and where `−scale ×` the gradient is added. */
 interface BatchPass {
   data: Float64Array;
+  /** Per plane. */
+  pixels: number;
   count: number;
   scale: number;
   into: Float64Array;
-  work: WorkBuffers;
   targets: readonly Segments[];
 }
 
@@ -94,14 +93,24 @@ type BatchLoss = (pass: BatchPass, base: number) => number;
  * w = 0, the default: the three blended channels are one clamped grey value g, so ‖(g, g, g) − c‖ =
  * √(3(g − μ)² + ρ) with μ the mean of c's channels and ρ = ‖c‖² − 3μ², and the gradient on g is the sum of the
  * three channels' — one plane to read and accumulate instead of three (2× faster at 64×64; the same values up to
- * rounding, which the float32 sort keys mostly absorb).
+ * rounding, which the float32 sort keys mostly absorb). The per-pixel passes run as SIMD kernels
+ * (luminance-simd.ts) on planes that countKeys and the select view in place.
  */
 function luminanceMatch(colors: readonly (readonly [number, number, number])[]): BatchLoss {
   const [gr, gg, gb] = GRAY;
   const centres = colors.map(([r, g, b]) => (r + g + b) / 3);
   const offsets = colors.map(([r, g, b], i) => Math.max(0, r * r + g * g + b * b - 3 * (centres[i] as number) ** 2));
-  return ({ data, count, scale, into, work, targets }, base) => {
-    const { pixels, blended, passes, distances, rounded, slopes, gradBlend, white, black } = work;
+  // Kept across steps (the guided steps of a frame all have one size).
+  let buffers: { planes: LuminancePlanes; work: WorkBuffers } | null = null;
+  return ({ data, pixels, count, scale, into, targets }, base) => {
+    if (buffers?.planes.pixels !== pixels) {
+      const planes = luminancePlanes(pixels);
+      const { distances, rounded, keys } = planes;
+      buffers = { planes, work: { ...workBuffers(pixels, colors.length), distances, rounded, keys } };
+    }
+    const { planes, work } = buffers;
+    const { passes, thresholds, white, black } = work;
+    const { grey, gradient } = planes;
     const p2 = 2 * pixels;
     let whites = 0;
     let blacks = 0;
@@ -110,12 +119,12 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
         gr * (data[base + p] as number) +
         gg * (data[base + pixels + p] as number) +
         gb * (data[base + p2 + p] as number);
-      blended[p] = gray < -1 ? -1 : gray > 1 ? 1 : gray;
+      grey[p] = gray < -1 ? -1 : gray > 1 ? 1 : gray;
       passes[p] = gray >= -1 && gray <= 1 ? 1 : 0;
       if (gray > 1) white[whites++] = p;
       else if (gray < -1) black[blacks++] = p;
     }
-    gradBlend.fill(0, 0, pixels);
+    gradient.fill(0);
     // ∂/∂g of (d − target)² / count, d = √(3(g − μ)² + ρ): 2(d − target)/count · 3(g − μ)/d.
     const gradientFactor = 6 / count;
     let value = 0;
@@ -123,12 +132,7 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
       const centre = centres[i] as number;
       const offset = offsets[i] as number;
       const { lowKey, shift } = bucketsFor([centre], 3, offset);
-      for (let p = 0; p < pixels; p++) {
-        const dg = (blended[p] as number) - centre;
-        const d = Math.sqrt(3 * dg * dg + offset);
-        distances[p] = d;
-        rounded[p] = d;
-      }
+      planes.distancesTo({ centre, offset });
       countKeys(work, lowKey, shift);
       const { ends, levels } = targets[i] as Segments;
       const steps = ends.length - 1;
@@ -139,14 +143,10 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
         { key: keyOf(Math.sqrt(3 * (-1 - centre) * (-1 - centre) + offset)), pixels: black.subarray(0, blacks) },
       ];
       selectThresholds(work, lowKey, shift, ends, steps, ties);
-      value += targetSlopes(work, levels, steps);
-      for (let p = 0; p < pixels; p++) {
-        gradBlend[p] =
-          (gradBlend[p] as number) + gradientFactor * (slopes[p] as number) * ((blended[p] as number) - centre);
-      }
+      value += planes.addSlopes({ centre, offset }, thresholds, levels, steps, gradientFactor);
     }
     for (let p = 0; p < pixels; p++) {
-      const grayGrad = passes[p] === 1 ? (gradBlend[p] as number) : 0;
+      const grayGrad = passes[p] === 1 ? (gradient[p] as number) : 0;
       into[base + p] = (into[base + p] as number) - scale * gr * grayGrad;
       into[base + pixels + p] = (into[base + pixels + p] as number) - scale * gg * grayGrad;
       into[base + p2 + p] = (into[base + p2 + p] as number) - scale * gb * grayGrad;
@@ -158,8 +158,11 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
 /** 0 < w: x' = clamp(w·x + (1 − w)·gray(x), −1, 1) per channel, distances in RGB. */
 function colourMatch(colors: readonly (readonly [number, number, number])[], w: number): BatchLoss {
   const [gr, gg, gb] = GRAY;
-  return ({ data, count, scale, into, work, targets }, base) => {
-    const { pixels, blended, passes, distances, rounded, slopes, gradBlend } = work;
+  // Kept across steps (the guided steps of a frame all have one size).
+  let work: WorkBuffers | null = null;
+  return ({ data, pixels, count, scale, into, targets }, base) => {
+    if (work?.pixels !== pixels) work = workBuffers(pixels, colors.length);
+    const { blended, passes, distances, rounded, slopes, gradBlend } = work;
     const p2 = 2 * pixels;
     for (let p = 0; p < pixels; p++) {
       const r = data[base + p] as number;

@@ -23,19 +23,20 @@ const palette: Palette = {
 };
 
 /** A 3×64×64 image: a smooth pattern of amplitude `amplitude`, optionally quantised to `levels` steps per unit. */
-function image(amplitude: number, levels = 0, nanEvery = 0): DecodedImage {
-  const data = Float64Array.from({ length: 3 * PIXELS }, (_, i) => {
+function image(amplitude: number, levels = 0, nanEvery = 0, [height, width] = [SIDE, SIDE]): DecodedImage {
+  const data = Float64Array.from({ length: 3 * height * width }, (_, i) => {
     if (nanEvery > 0 && i % nanEvery === 0) return NaN;
     const v = Math.sin(i * 1.7 + Math.cos(i * 0.013)) * amplitude;
     return levels > 0 ? Math.round(v * levels) / levels : v;
   });
-  return { shape: [1, 3, SIDE, SIDE], data };
+  return { shape: [1, 3, height, width], data };
 }
 
 /** The notebook's loss and its gradient, computed the plain way. */
-function reference(picture: DecodedImage, w: number): { value: number; gradient: Float64Array } {
+function reference(picture: DecodedImage, w: number, colours = palette): { value: number; gradient: Float64Array } {
   const x = picture.data;
-  const k = palette.colors.length;
+  const PIXELS = picture.data.length / 3;
+  const k = colours.colors.length;
   const count = k * PIXELS;
   const blended: number[][] = [];
   const passes: boolean[][] = [];
@@ -46,10 +47,10 @@ function reference(picture: DecodedImage, w: number): { value: number; gradient:
     blended.push(mixed.map((m) => Math.min(1, Math.max(-1, m))));
     passes.push(mixed.map((m) => m >= -1 && m <= 1));
   }
-  const targets = colorDistanceTargets(palette, PIXELS);
+  const targets = colorDistanceTargets(colours, PIXELS);
   const gradBlend = Array.from({ length: PIXELS }, () => [0, 0, 0]);
   let value = 0;
-  palette.colors.forEach((colour, i) => {
+  colours.colors.forEach((colour, i) => {
     const distances = blended.map((b) => Math.hypot(...b.map((v, c) => v - (colour[c] ?? 0))));
     const order = distances
       .map((d, p) => ({ key: Math.fround(d), p }))
@@ -97,6 +98,24 @@ describe('the colour-match loss at 64×64', () => {
       expect(actual.value).toBeCloseTo(expected.value, 10);
       expectClose(actual.gradient, expected.gradient);
     }
+  });
+
+  it('matches at a size that is no whole number of the kernels’ four-pixel groups (7×9)', () => {
+    const picture = image(1.5, 0, 0, [7, 9]);
+    const small: Palette = { ...palette, counts: [10, 12, 20, 21] };
+    const expected = reference(picture, 0, small);
+    const actual = colorMatchLoss(small, 0).evaluate(picture) as { value: number; gradient: Float64Array };
+    expect(actual.value).toBeCloseTo(expected.value, 12);
+    expectClose(actual.gradient, expected.gradient);
+  });
+
+  it('matches with a one-colour palette (a single target level)', () => {
+    const single: Palette = { colors: [[0.1, 0.2, 0.3]], counts: [4096] };
+    const picture = image(1.5, 8);
+    const expected = reference(picture, 0, single);
+    const actual = colorMatchLoss(single, 0).evaluate(picture) as { value: number; gradient: Float64Array };
+    expect(actual.value).toBeCloseTo(expected.value, 10);
+    expectClose(actual.gradient, expected.gradient);
   });
 
   it('keeps working on an image with NaN pixels (the value is NaN, as torch gives)', () => {
