@@ -11,6 +11,7 @@
  *   float32 arithmetic, left to right.
  * The straightforward float bilinear warp differs from cv2 by up to 0.93 (runtime-notes A.2); this one does not.
  */
+import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import { createRawImage, type PixelFormat, type RawImage } from './raw-image.js';
 
 /** OpenCV border modes that Deforum's 2D warp uses (`border` setting, spec §4). */
@@ -192,9 +193,45 @@ function blendRowF32(src: Float32Array, dst: Float32Array, dstOffset: number, ch
   }
 }
 
+interface WarpPerspectiveRowParams {
+  inverse: Float64Array;
+  width: number;
+  height: number;
+  channels: number;
+  border: BorderMode;
+}
+
+/** Rows [rowStart, rowEnd) of the warp: each row depends only on its index, so threads may share the rows. */
+export const WARP_PERSPECTIVE_ROWS = defineRowKernel(
+  'warpPerspective',
+  (
+    params: WarpPerspectiveRowParams,
+    buffers:
+      | { readonly source: Uint8Array | Uint8ClampedArray; readonly target: Uint8Array | Uint8ClampedArray }
+      | { readonly source: Float32Array; readonly target: Float32Array },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { inverse, width, height, channels, border } = params;
+    const bandHeight = Math.min(BLOCK_SIZE / 2, height);
+    const blockWidth = Math.min(Math.trunc((BLOCK_SIZE * BLOCK_SIZE) / bandHeight), width);
+    const plan: RowPlan = { taps: new Int32Array(width * 4), cells: new Uint16Array(width) };
+    const rowSamples = width * channels;
+    for (let y = rowStart; y < rowEnd; y++) {
+      planRow(inverse, y, blockWidth, width, height, channels, border, plan);
+      if (buffers.source instanceof Float32Array) {
+        blendRowF32(buffers.source, buffers.target as Float32Array, y * rowSamples, channels, plan);
+      } else {
+        blendRowU8(buffers.source, buffers.target as Uint8Array, y * rowSamples, channels, plan);
+      }
+    }
+  },
+);
+
 /**
  * Warps `src` by the forward matrix `forward` (row-major 3×3, destination = forward · source), output the same
- * size as the input, like `cv2.warpPerspective(src, forward, (w, h), borderMode=...)`.
+ * size as the input, like `cv2.warpPerspective(src, forward, (w, h), borderMode=...)`. Rows run on the image
+ * pool (threads/row-pool.ts).
  */
 export function warpPerspective<F extends PixelFormat>(
   src: RawImage<F>,
@@ -202,22 +239,14 @@ export function warpPerspective<F extends PixelFormat>(
   border: BorderMode,
 ): RawImage<F> {
   const { width, height, channels } = src;
-  const inv = invert3x3(forward);
   const out = createRawImage(src.format, width, height, channels);
-  // Widened to the union so that each image's format narrows its sample array.
-  const source = src as RawImage;
-  const target = out as RawImage;
-  const bandHeight = Math.min(BLOCK_SIZE / 2, height);
-  const blockWidth = Math.min(Math.trunc((BLOCK_SIZE * BLOCK_SIZE) / bandHeight), width);
-  const plan: RowPlan = { taps: new Int32Array(width * 4), cells: new Uint16Array(width) };
-  const rowSamples = width * channels;
-  for (let y = 0; y < height; y++) {
-    planRow(inv, y, blockWidth, width, height, channels, border, plan);
-    if (source.format === 'u8' && target.format === 'u8') {
-      blendRowU8(source.data, target.data, y * rowSamples, channels, plan);
-    } else if (source.format === 'f32' && target.format === 'f32') {
-      blendRowF32(source.data, target.data, y * rowSamples, channels, plan);
-    }
-  }
+  runRows({
+    kernel: WARP_PERSPECTIVE_ROWS,
+    params: { inverse: invert3x3(forward), width, height, channels, border },
+    buffers: { source: src.data, target: out.data } as Parameters<typeof WARP_PERSPECTIVE_ROWS.run>[1],
+    outputs: ['target'],
+    rows: height,
+    pixels: width * height,
+  });
   return out;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../src/core/image/frame-noise.js';
 import { createRawImage, toFloat32, type RawImage } from '../../../src/core/image/raw-image.js';
 import { unsharpMask } from '../../../src/core/image/unsharp-mask.js';
+import { warp2d } from '../../../src/core/image/warp-2d.js';
 import { warp3d, type DepthMap, type Warp3dParams } from '../../../src/core/image/warp-3d.js';
 import {
   configureImagePool,
@@ -18,6 +19,17 @@ import {
   imageThreadCount,
 } from '../../../src/core/threads/row-pool.js';
 import { ROW_KERNELS } from '../../../src/core/threads/row-kernels.js';
+
+const WARP_2D = {
+  angleDeg: 3,
+  zoom: 1.04,
+  translationX: 2.5,
+  translationY: -1.25,
+  perspectiveFlipThetaDeg: 5,
+  perspectiveFlipPhiDeg: -4,
+  perspectiveFlipGammaDeg: 2,
+  perspectiveFlipFovDeg: 53,
+};
 
 const WIDTH = 96;
 const HEIGHT = 72;
@@ -60,6 +72,15 @@ async function outputs(): Promise<number[][]> {
       results.push(Array.from(warp3d(image(channels), map, params).data));
       results.push(Array.from(warp3d(toFloat32(image(channels)), map, params).data));
     }
+  }
+  for (const [channels, border] of [
+    [3, 'replicate'],
+    [4, 'wrap'],
+    [1, 'replicate'],
+  ] as const) {
+    const motion = { ...WARP_2D, border, flip2dPerspective: channels === 4 };
+    results.push(Array.from(warp2d(image(channels), motion).data));
+    results.push(Array.from(warp2d(toFloat32(image(channels)), motion).data));
   }
   for (const amount of [0.02, 0.7]) {
     results.push(Array.from(noisedSampleFromPixels(image(3), amount, frameNoiseRng(1234)).data));
