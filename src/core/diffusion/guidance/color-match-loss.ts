@@ -101,15 +101,19 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
   const centres = colors.map(([r, g, b]) => (r + g + b) / 3);
   const offsets = colors.map(([r, g, b], i) => Math.max(0, r * r + g * g + b * b - 3 * (centres[i] as number) ** 2));
   // Kept across steps (the guided steps of a frame all have one size).
-  let buffers: { planes: LuminancePlanes; work: WorkBuffers } | null = null;
+  let buffers: LuminanceBuffers | null = null;
   return ({ data, pixels, count, scale, into, targets }, base) => {
     if (buffers?.planes.pixels !== pixels) {
       const planes = luminancePlanes(pixels);
-      const { distances, rounded, keys } = planes;
-      buffers = { planes, work: { ...workBuffers(pixels, colors.length), distances, rounded, keys } };
+      buffers = {
+        planes,
+        select: selectBuffers(planes.keys, colors.length),
+        passes: new Uint8Array(pixels),
+        white: new Uint32Array(pixels),
+        black: new Uint32Array(pixels),
+      };
     }
-    const { planes, work } = buffers;
-    const { passes, thresholds, white, black } = work;
+    const { planes, select, passes, white, black } = buffers;
     const { grey, gradient } = planes;
     const p2 = 2 * pixels;
     let whites = 0;
@@ -133,7 +137,7 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
       const offset = offsets[i] as number;
       const { lowKey, shift } = bucketsFor([centre], 3, offset);
       planes.distancesTo({ centre, offset });
-      countKeys(work, lowKey, shift);
+      countKeys(select, lowKey, shift);
       const { ends, levels } = targets[i] as Segments;
       const steps = ends.length - 1;
       // Saturated pixels (blown-out highlights and shadows) all share the distances of grey ±1: two tie blocks
@@ -142,8 +146,8 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
         { key: keyOf(Math.sqrt(3 * (1 - centre) * (1 - centre) + offset)), pixels: white.subarray(0, whites) },
         { key: keyOf(Math.sqrt(3 * (-1 - centre) * (-1 - centre) + offset)), pixels: black.subarray(0, blacks) },
       ];
-      selectThresholds(work, lowKey, shift, ends, steps, ties);
-      value += planes.addSlopes({ centre, offset }, thresholds, levels, steps, gradientFactor);
+      selectThresholds(select, lowKey, shift, ends, steps, ties);
+      value += planes.addSlopes({ centre, offset }, select.thresholds, levels, steps, gradientFactor);
     }
     for (let p = 0; p < pixels; p++) {
       const grayGrad = passes[p] === 1 ? (gradient[p] as number) : 0;
@@ -159,10 +163,10 @@ function luminanceMatch(colors: readonly (readonly [number, number, number])[]):
 function colourMatch(colors: readonly (readonly [number, number, number])[], w: number): BatchLoss {
   const [gr, gg, gb] = GRAY;
   // Kept across steps (the guided steps of a frame all have one size).
-  let work: WorkBuffers | null = null;
+  let buffers: ColourBuffers | null = null;
   return ({ data, pixels, count, scale, into, targets }, base) => {
-    if (work?.pixels !== pixels) work = workBuffers(pixels, colors.length);
-    const { blended, passes, distances, rounded, slopes, gradBlend } = work;
+    if (buffers?.select.pixels !== pixels) buffers = colourBuffers(pixels, colors.length);
+    const { select, blended, passes, distances, rounded, slopes, gradBlend } = buffers;
     const p2 = 2 * pixels;
     for (let p = 0; p < pixels; p++) {
       const r = data[base + p] as number;
@@ -194,11 +198,11 @@ function colourMatch(colors: readonly (readonly [number, number, number])[], w: 
         distances[p] = d;
         rounded[p] = d;
       }
-      countKeys(work, lowKey, shift);
+      countKeys(select, lowKey, shift);
       const { ends, levels } = targets[i] as Segments;
       const steps = ends.length - 1;
-      selectThresholds(work, lowKey, shift, ends, steps);
-      value += targetSlopes(work, levels, steps);
+      selectThresholds(select, lowKey, shift, ends, steps);
+      value += targetSlopes(select, distances, slopes, levels, steps);
       for (let p = 0; p < pixels; p++) {
         const factor = gradientFactor * (slopes[p] as number);
         gradBlend[p] = (gradBlend[p] as number) + factor * ((blended[p] as number) - cr);
@@ -285,8 +289,14 @@ function bucketOf(key: number, lowKey: number, shift: number): number {
  * number of thresholds at or below its composite key): slopes[p] ← (d − t)/d, the factor of its distance's
  * gradient (0 where d = 0, as torch's gradient of the norm there); returns Σ (d − t)².
  */
-function targetSlopes(work: WorkBuffers, levels: readonly number[], steps: number): number {
-  const { pixels, keys, distances, thresholds, slopes } = work;
+function targetSlopes(
+  select: SelectBuffers,
+  distances: Float64Array,
+  slopes: Float64Array,
+  levels: readonly number[],
+  steps: number,
+): number {
+  const { pixels, keys, thresholds } = select;
   let sum = 0;
   for (let p = 0; p < pixels; p++) {
     const c = (keys[p] as number) * pixels + p;
@@ -301,8 +311,8 @@ function targetSlopes(work: WorkBuffers, levels: readonly number[], steps: numbe
 }
 
 /** The histogram of the keys (`counts`). Its own loop: folded into the distances' loop, it cost 3× more. */
-function countKeys(work: WorkBuffers, lowKey: number, shift: number): void {
-  const { pixels, keys, counts } = work;
+function countKeys(select: SelectBuffers, lowKey: number, shift: number): void {
+  const { pixels, keys, counts } = select;
   counts.fill(0);
   for (let p = 0; p < pixels; p++) {
     const bucket = bucketOf(keys[p] as number, lowKey, shift);
@@ -318,14 +328,14 @@ function countKeys(work: WorkBuffers, lowKey: number, shift: number): void {
  * faster than quickselect on the composites at 4096 pixels.
  */
 function selectThresholds(
-  work: WorkBuffers,
+  select: SelectBuffers,
   lowKey: number,
   shift: number,
   ends: readonly number[],
   steps: number,
   ties: readonly TieBlock[] = [],
 ): void {
-  const { pixels, keys, counts, slotOfBucket, gathered, thresholds } = work;
+  const { pixels, keys, counts, slotOfBucket, gathered, thresholds } = select;
   // Each step's bucket and the elements before it; consecutive steps may share a bucket (one slot).
   const buckets: number[] = [];
   const slotStart: number[] = [];
@@ -368,7 +378,8 @@ function selectThresholds(
     const elements = gathered.subarray(slotStart[slot], fill[slot]);
     const rank = (ends[s] as number) - (slotBefore[slot] as number);
     // NaN keys are past the range and share the overflow bucket with no order among them: sorted as they are.
-    thresholds[s] = bucket === OVERFLOW ? sortedComposite(work, elements, rank) : elementAtRank(work, elements, rank);
+    thresholds[s] =
+      bucket === OVERFLOW ? sortedComposite(select, elements, rank) : elementAtRank(select, elements, rank);
   }
 }
 
@@ -387,8 +398,8 @@ const SORTED_BUCKET = 64;
  * histogram over its own key range until it is small or holds a single key, whose pixels are already in the
  * sort's order.
  */
-function elementAtRank(work: WorkBuffers, elements: Uint32Array, rank: number): number {
-  const { pixels, keys, counts, refined } = work;
+function elementAtRank(select: SelectBuffers, elements: Uint32Array, rank: number): number {
+  const { pixels, keys, counts, refined } = select;
   let items = elements;
   let at = rank;
   while (items.length > SORTED_BUCKET) {
@@ -416,14 +427,14 @@ function elementAtRank(work: WorkBuffers, elements: Uint32Array, rank: number): 
     }
     items = refined.subarray(0, kept);
   }
-  if (items.length <= SORTED_BUCKET) return sortedComposite(work, items, at);
+  if (items.length <= SORTED_BUCKET) return sortedComposite(select, items, at);
   const p = items[at] as number;
   return (keys[p] as number) * pixels + p;
 }
 
 /** The composite key of rank `rank` among the pixels `items`, by sorting their composites. */
-function sortedComposite(work: WorkBuffers, items: Uint32Array, rank: number): number {
-  const { pixels, keys, composites } = work;
+function sortedComposite(select: SelectBuffers, items: Uint32Array, rank: number): number {
+  const { pixels, keys, composites } = select;
   const sorted = composites.subarray(0, items.length);
   for (let i = 0; i < items.length; i++) {
     const p = items[i] as number;
@@ -432,14 +443,12 @@ function sortedComposite(work: WorkBuffers, items: Uint32Array, rank: number): n
   return sorted.sort()[rank] as number;
 }
 
-interface WorkBuffers {
+/**
+ * The select's buffers over the distances' float32 keys. Each path keeps its buffers across steps (the guided
+ * steps of a frame all have one size).
+ */
+interface SelectBuffers {
   pixels: number;
-  blended: Float64Array;
-  passes: Uint8Array;
-  distances: Float64Array;
-  slopes: Float64Array;
-  /** The distances as float32; `keys` views the same bytes. */
-  rounded: Float32Array;
   keys: Uint32Array;
   counts: Uint32Array;
   slotOfBucket: Uint32Array;
@@ -447,31 +456,52 @@ interface WorkBuffers {
   gathered: Uint32Array;
   refined: Uint32Array;
   composites: Float64Array;
-  gradBlend: Float64Array;
-  /** The pixels whose grey is clamped to 1 and to −1 (luminance matching). */
-  white: Uint32Array;
-  black: Uint32Array;
   thresholds: Float64Array;
 }
 
-function workBuffers(pixels: number, colorCount: number): WorkBuffers {
-  const rounded = new Float32Array(pixels);
+function selectBuffers(keys: Uint32Array, colorCount: number): SelectBuffers {
+  const pixels = keys.length;
   return {
     pixels,
-    blended: new Float64Array(3 * pixels),
-    passes: new Uint8Array(3 * pixels),
-    distances: new Float64Array(pixels),
-    slopes: new Float64Array(pixels),
-    rounded,
-    keys: new Uint32Array(rounded.buffer),
+    keys,
     counts: new Uint32Array(BUCKETS + 1),
     slotOfBucket: new Uint32Array(BUCKETS + 1),
     gathered: new Uint32Array(pixels),
     refined: new Uint32Array(pixels),
     composites: new Float64Array(pixels),
-    gradBlend: new Float64Array(3 * pixels),
-    white: new Uint32Array(pixels),
-    black: new Uint32Array(pixels),
     thresholds: new Float64Array(colorCount),
+  };
+}
+
+/** Luminance matching: the kernels' planes, and the pixels whose grey is clamped to 1 and to −1. */
+interface LuminanceBuffers {
+  planes: LuminancePlanes;
+  select: SelectBuffers;
+  passes: Uint8Array;
+  white: Uint32Array;
+  black: Uint32Array;
+}
+
+/** Colour matching: the blended channels, the distances (`keys` views `rounded`), slopes and gradient. */
+interface ColourBuffers {
+  select: SelectBuffers;
+  blended: Float64Array;
+  passes: Uint8Array;
+  distances: Float64Array;
+  rounded: Float32Array;
+  slopes: Float64Array;
+  gradBlend: Float64Array;
+}
+
+function colourBuffers(pixels: number, colorCount: number): ColourBuffers {
+  const rounded = new Float32Array(pixels);
+  return {
+    select: selectBuffers(new Uint32Array(rounded.buffer), colorCount),
+    blended: new Float64Array(3 * pixels),
+    passes: new Uint8Array(3 * pixels),
+    distances: new Float64Array(pixels),
+    rounded,
+    slopes: new Float64Array(pixels),
+    gradBlend: new Float64Array(3 * pixels),
   };
 }

@@ -78,30 +78,17 @@ const [S_CENTRE, S_FACTOR, S_PIXELS, S_COUNT, S_ZERO, S_INDEX, S_KEYS, S_C0, S_C
 ];
 
 /** t ← L[s + 1] where c ≥ threshold[s], for every step s: thresholds ascend, so t ends as c's level. */
+const nextLevel = (t: number, c: number): Code =>
+  w.localSet(
+    t,
+    w.bitselect(w.load(get(S_STEP), LEVELS_AT + 16), get(t), w.f64x2Ge(get(c), w.load(get(S_STEP), THRESHOLDS_AT))),
+  );
 const levelsOf: Code = [
   ...w.localSet(S_T0, w.load(w.i32Const(LEVELS_AT), 0)),
   ...w.localSet(S_T1, w.load(w.i32Const(LEVELS_AT), 0)),
   ...w.localSet(S_STEP, w.i32Const(0)),
   ...w.doWhile(
-    [
-      ...w.localSet(
-        S_T0,
-        w.bitselect(
-          w.load(get(S_STEP), LEVELS_AT + 16),
-          get(S_T0),
-          w.f64x2Ge(get(S_C0), w.load(get(S_STEP), THRESHOLDS_AT)),
-        ),
-      ),
-      ...w.localSet(
-        S_T1,
-        w.bitselect(
-          w.load(get(S_STEP), LEVELS_AT + 16),
-          get(S_T1),
-          w.f64x2Ge(get(S_C1), w.load(get(S_STEP), THRESHOLDS_AT)),
-        ),
-      ),
-      ...w.localSet(S_STEP, w.i32Add(get(S_STEP), w.i32Const(16))),
-    ],
+    [...nextLevel(S_T0, S_C0), ...nextLevel(S_T1, S_C1), ...w.localSet(S_STEP, w.i32Add(get(S_STEP), w.i32Const(16)))],
     w.i32LtU(get(S_STEP), get(S_STEPS_END)),
   ),
 ];
