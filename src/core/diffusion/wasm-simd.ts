@@ -45,12 +45,24 @@ export const wasm = {
   i32Add: (a: Code, b: Code): Code => [...a, ...b, 0x6a],
   i32LtU: (a: Code, b: Code): Code => [...a, ...b, 0x49],
   i32GtU: (a: Code, b: Code): Code => [...a, ...b, 0x4b],
+  /** i32.store at `address + offset` (4-byte alignment hint; any address works). */
+  i32Store: (address: Code, offset: number, value: Code): Code => [...address, ...value, 0x36, 0x02, ...uleb(offset)],
   /** `if (condition) { body }`. */
   ifThen: (condition: Code, body: Code): Code => [...condition, 0x04, 0x40, ...body, 0x0b],
+  /** `if (condition) { body } else { otherwise }`. */
+  ifElse: (condition: Code, body: Code, otherwise: Code): Code => [
+    ...condition,
+    0x04,
+    0x40,
+    ...body,
+    0x05,
+    ...otherwise,
+    0x0b,
+  ],
   /** `loop { body; br_if 0 (condition) }`: runs body at least once. */
   doWhile: (body: Code, condition: Code): Code => [0x03, 0x40, ...body, ...condition, 0x0d, 0x00, 0x0b],
 
-  /** v128.load/store at `address + offset`, 16-byte aligned. */
+  /** v128.load/store at `address + offset` (the 16-byte alignment is a hint: unaligned addresses work too). */
   load: (address: Code, offset: number): Code => [...address, 0xfd, 0x00, 0x04, ...uleb(offset)],
   store: (address: Code, offset: number, value: Code): Code => [
     ...address,
@@ -68,21 +80,52 @@ export const wasm = {
   /** The low 8 bytes of `a`, then the low 8 bytes of `b`: two demoted halves back into one f32x4. */
   joinLow: (a: Code, b: Code): Code => [...a, ...b, 0xfd, 0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
 
+  /** Bytes of `a` (indices 0–15) and `b` (16–31) picked by the 16 constant `lanes`. */
+  shuffle: (a: Code, b: Code, lanes: readonly number[]): Code => [...a, ...b, 0xfd, 0x0d, ...lanes],
+
   and: (a: Code, b: Code): Code => simd(0x4e, a, b),
+  /** `a` and not `b`. */
+  andNot: (a: Code, b: Code): Code => simd(0x4f, a, b),
+  /** i32: 1 if any bit of `a` is set. */
+  anyTrue: (a: Code): Code => simd(0x53, a),
   or: (a: Code, b: Code): Code => simd(0x50, a, b),
   xor: (a: Code, b: Code): Code => simd(0x51, a, b),
   not: (a: Code): Code => simd(0x4d, a),
   /** Bits of `a` where `mask` is set, of `b` elsewhere. */
   bitselect: (a: Code, b: Code, mask: Code): Code => simd(0x52, a, b, mask),
 
+  i32x4Splat: (a: Code): Code => simd(0x11, a),
+  /** i32: 1 if every 32-bit lane of `a` is non-zero. */
+  i32x4AllTrue: (a: Code): Code => simd(0xa3, a),
+  i32x4ExtractLane: (a: Code, lane: number): Code => [...simd(0x1b, a), lane],
+  /** Bytes widened to 16 bits (low or high eight), and 16-bit lanes to 32 bits, unsigned. */
+  i16x8ExtendLowI8x16U: (a: Code): Code => simd(0x89, a),
+  i16x8ExtendHighI8x16U: (a: Code): Code => simd(0x8a, a),
+  i32x4ExtendLowI16x8U: (a: Code): Code => simd(0xa9, a),
+  i32x4ExtendHighI16x8U: (a: Code): Code => simd(0xaa, a),
+  /** Signed lanes narrowed to the unsigned range of half their width, saturating; `a` gives the low half. */
+  i8x16NarrowI16x8U: (a: Code, b: Code): Code => simd(0x66, a, b),
+  i16x8NarrowI32x4U: (a: Code, b: Code): Code => simd(0x86, a, b),
   i32x4Shl: (a: Code, bits: number): Code => simd(0xab, a, [0x41, ...sleb(bits)]),
   i32x4ShrS: (a: Code, bits: number): Code => simd(0xac, a, [0x41, ...sleb(bits)]),
   i32x4ShrU: (a: Code, bits: number): Code => simd(0xad, a, [0x41, ...sleb(bits)]),
   i32x4Add: (a: Code, b: Code): Code => simd(0xae, a, b),
   i32x4Sub: (a: Code, b: Code): Code => simd(0xb1, a, b),
+  i32x4Mul: (a: Code, b: Code): Code => simd(0xb5, a, b),
+  i32x4MinS: (a: Code, b: Code): Code => simd(0xb6, a, b),
+  i32x4MaxS: (a: Code, b: Code): Code => simd(0xb8, a, b),
   i32x4TruncSatF32x4S: (a: Code): Code => simd(0xf8, a),
 
   f32x4Lt: (a: Code, b: Code): Code => simd(0x43, a, b),
+  f32x4Le: (a: Code, b: Code): Code => simd(0x45, a, b),
+  f32x4Ge: (a: Code, b: Code): Code => simd(0x46, a, b),
+  f32x4Floor: (a: Code): Code => simd(0x68, a),
+  f32x4Min: (a: Code, b: Code): Code => simd(0xe8, a, b),
+  f32x4Max: (a: Code, b: Code): Code => simd(0xe9, a, b),
+  /** `b < a ? b : a` per lane (NaN and −0 in `a` kept). */
+  f32x4Pmin: (a: Code, b: Code): Code => simd(0xea, a, b),
+  /** `a < b ? b : a` per lane (NaN and −0 in `a` kept). */
+  f32x4Pmax: (a: Code, b: Code): Code => simd(0xeb, a, b),
   f32x4Add: (a: Code, b: Code): Code => simd(0xe4, a, b),
   f32x4Sub: (a: Code, b: Code): Code => simd(0xe5, a, b),
   f32x4Mul: (a: Code, b: Code): Code => simd(0xe6, a, b),
@@ -98,6 +141,7 @@ export const wasm = {
   /** Lane masks: all ones where the comparison holds. */
   f64x2Eq: (a: Code, b: Code): Code => simd(0x47, a, b),
   f64x2Lt: (a: Code, b: Code): Code => simd(0x49, a, b),
+  f64x2Gt: (a: Code, b: Code): Code => simd(0x4a, a, b),
   f64x2Ge: (a: Code, b: Code): Code => simd(0x4c, a, b),
   f64x2PromoteLowF32x4: (a: Code): Code => simd(0x5f, a),
   f64x2ConvertLowI32x4S: (a: Code): Code => simd(0xfe, a),
@@ -119,6 +163,8 @@ export interface SimdFunction {
   params: number;
   /** v128 locals after the parameters. */
   v128Locals: number;
+  /** i32 locals after the v128 locals (none if absent). */
+  i32Locals?: number;
   body: Code;
 }
 
@@ -129,8 +175,10 @@ declare const WebAssembly: {
 };
 
 export interface SimdInstance {
-  /** The module's memory (never grown, so this buffer stays valid). */
+  /** The module's memory as instantiated: valid until `growTo` grows it. */
   readonly memory: ArrayBuffer;
+  /** Grows the memory to at least `bytes` (whole pages) and returns its buffer; the previous one is detached. */
+  readonly growTo: (bytes: number) => ArrayBuffer;
   /** The functions, by name. */
   readonly functions: Readonly<Record<string, (...args: number[]) => void>>;
 }
@@ -138,13 +186,21 @@ export interface SimdInstance {
 /** Compiles and instantiates `functions` over one memory of `pages` × 64 KiB. */
 export function instantiateSimd(functions: readonly SimdFunction[], pages: number): SimdInstance {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(simdModule(functions, pages)));
+  const memory = exports.memory as { buffer: ArrayBuffer; grow: (pages: number) => number };
   return {
-    memory: (exports.memory as { buffer: ArrayBuffer }).buffer,
+    memory: memory.buffer,
+    growTo: (bytes) => {
+      const missing = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+      if (missing > 0) memory.grow(missing);
+      return memory.buffer;
+    },
     functions: Object.fromEntries(
       functions.map((fn) => [fn.name, exports[fn.name] as (...args: number[]) => void] as const),
     ),
   };
 }
+
+const PAGE = 65536;
 
 /** A module exporting `memory` and the functions (function i has type i). */
 function simdModule(functions: readonly SimdFunction[], pages: number): Uint8Array {
@@ -158,7 +214,10 @@ function simdModule(functions: readonly SimdFunction[], pages: number): Uint8Arr
   const exported = functions.flatMap((fn, index) => [...name(fn.name), 0, ...uleb(index)]);
   const exports = section(7, [...uleb(functions.length + 1), ...name('memory'), 2, 0, ...exported]);
   const bodies = functions.flatMap((fn) => {
-    const body = [1, ...uleb(fn.v128Locals), V128, ...fn.body, 0x0b];
+    const i32Locals = fn.i32Locals ?? 0;
+    const locals =
+      i32Locals > 0 ? [2, ...uleb(fn.v128Locals), V128, ...uleb(i32Locals), I32] : [1, ...uleb(fn.v128Locals), V128];
+    const body = [...locals, ...fn.body, 0x0b];
     return [...uleb(body.length), ...body];
   });
   const code = section(10, [...count, ...bodies]);

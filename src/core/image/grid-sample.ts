@@ -35,7 +35,8 @@ export interface GridSampleOptions {
 
 const f = Math.fround;
 /** Cubic convolution constant, as in UpSampleBicubic2d.h. */
-const A = -0.75;
+export const CUBIC_A = -0.75;
+const A = CUBIC_A;
 
 /** One input dimension's constants (`ComputeLocationBase<float, align_corners=false>`). */
 interface Axis {
@@ -219,80 +220,45 @@ function sampleBicubic(
   }
 }
 
+/** Bicubic samples one grid point at a time, every tap through the padding rule (`bicubicPoints`). */
+export interface BicubicPoints {
+  /** Widens `range` to take in the source rows that the taps of a point at normalised y `gy` read. */
+  widenTapRows(gy: number, range: { first: number; last: number }): void;
+  /** The sample at the normalised grid point (gx, gy), every channel, into `dst` from `d`. */
+  sample(src: Float32Array, dst: Float32Array, d: number, gx: number, gy: number): void;
+}
+
 /**
- * Bicubic sampling of every grid point, with a fast path for points whose 4×4 taps all lie inside the image (all
- * but a frame's outer ring and its off-image points): there every padding rule is the identity, so the taps are
- * read directly, the weights computed inline and the 4×4 blend unrolled. The float32 operations and their
- * order are those of `sampleBicubic`, which still takes every other point, so the output is the same bit for bit
- * (bench/image.bench.ts: the whole 512² RGB 3D warp from ~65 ms to ~30 ms).
+ * The bicubic sampler of an image of `size`, point by point: the reference of the SIMD rows
+ * (grid-sample-simd.ts), which also hand it the points their kernel does not take.
  */
-function gridSampleBicubic(
-  src: Float32Array,
-  dst: Float32Array,
-  g: Float32Array,
-  count: number,
-  cols: Axis,
-  rows: Axis,
-  channels: number,
+export function bicubicPoints(
+  size: { readonly width: number; readonly height: number; readonly channels: number },
   padding: PaddingMode,
-  scratch: CubicScratch,
-): void {
-  const stride = cols.size * channels;
-  const lastCol = cols.max - 2;
-  const lastRow = rows.max - 2;
-  const { scale: scaleX } = cols;
-  const { scale: scaleY } = rows;
-  for (let p = 0; p < count; p++) {
-    const d = p * channels;
-    const x = f(f(f((g[2 * p] as number) + 1) * scaleX) - 0.5);
-    const y = f(f(f((g[2 * p + 1] as number) + 1) * scaleY) - 0.5);
-    const ix = Math.floor(x);
-    const iy = Math.floor(y);
-    if (!(ix >= 1 && ix <= lastCol && iy >= 1 && iy <= lastRow)) {
-      sampleBicubic(src, dst, d, x, y, cols, rows, channels, padding, scratch);
-      continue;
-    }
-    const tx = f(x - ix);
-    const ty = f(y - iy);
-    const w0 = outerWeight(f(tx + 1));
-    const w1 = innerWeight(tx);
-    const w2 = innerWeight(f(1 - tx));
-    const w3 = outerWeight(f(2 - tx));
-    const r0 = outerWeight(f(ty + 1));
-    const r1 = innerWeight(ty);
-    const r2 = innerWeight(f(1 - ty));
-    const r3 = outerWeight(f(2 - ty));
-    const o0 = (iy - 1) * stride + (ix - 1) * channels;
-    const o1 = o0 + stride;
-    const o2 = o1 + stride;
-    const o3 = o2 + stride;
-    const c1 = channels;
-    const c2 = 2 * channels;
-    const c3 = 3 * channels;
-    for (let c = 0; c < channels; c++) {
-      const a0 = o0 + c;
-      const a1 = o1 + c;
-      const a2 = o2 + c;
-      const a3 = o3 + c;
-      const l0 = f(
-        f(f(f(w0 * (src[a0] as number)) + f(w1 * (src[a0 + c1] as number))) + f(w2 * (src[a0 + c2] as number))) +
-          f(w3 * (src[a0 + c3] as number)),
-      );
-      const l1 = f(
-        f(f(f(w0 * (src[a1] as number)) + f(w1 * (src[a1 + c1] as number))) + f(w2 * (src[a1 + c2] as number))) +
-          f(w3 * (src[a1 + c3] as number)),
-      );
-      const l2 = f(
-        f(f(f(w0 * (src[a2] as number)) + f(w1 * (src[a2 + c1] as number))) + f(w2 * (src[a2 + c2] as number))) +
-          f(w3 * (src[a2 + c3] as number)),
-      );
-      const l3 = f(
-        f(f(f(w0 * (src[a3] as number)) + f(w1 * (src[a3 + c1] as number))) + f(w2 * (src[a3 + c2] as number))) +
-          f(w3 * (src[a3 + c3] as number)),
-      );
-      dst[d + c] = f(f(f(f(r0 * l0) + f(r1 * l1)) + f(r2 * l2)) + f(r3 * l3));
-    }
-  }
+): BicubicPoints {
+  const { channels } = size;
+  const cols = axisOf(size.width);
+  const rows = axisOf(size.height);
+  const scratch: CubicScratch = {
+    colOffsets: new Int32Array(4),
+    rowOffsets: new Int32Array(4),
+    colWeights: new Float64Array(4),
+    rowWeights: new Float64Array(4),
+  };
+  return {
+    widenTapRows(gy, range) {
+      const iy = Math.floor(unnormalize(gy, rows));
+      for (let k = 0; k < 4; k++) {
+        const row = tapIndex(iy - 1 + k, rows, padding);
+        if (row < 0) continue;
+        if (row < range.first) range.first = row;
+        if (row > range.last) range.last = row;
+      }
+    },
+    sample(src, dst, d, gx, gy) {
+      sampleBicubic(src, dst, d, unnormalize(gx, cols), unnormalize(gy, rows), cols, rows, channels, padding, scratch);
+    },
+  };
 }
 
 /**
@@ -320,318 +286,18 @@ export function gridSamplePoints(
 ): void {
   const { mode, padding } = options;
   const { channels } = size;
-  const cols = axisOf(size.width);
-  const rows = axisOf(size.height);
-  const scratch: CubicScratch = {
-    colOffsets: new Int32Array(4),
-    rowOffsets: new Int32Array(4),
-    colWeights: new Float64Array(4),
-    rowWeights: new Float64Array(4),
-  };
   if (mode === 'bicubic') {
-    gridSampleBicubic(src, dst, g, count, cols, rows, channels, padding, scratch);
+    const points = bicubicPoints(size, padding);
+    for (let p = 0; p < count; p++) points.sample(src, dst, p * channels, g[2 * p] ?? 0, g[2 * p + 1] ?? 0);
     return;
   }
+  const cols = axisOf(size.width);
+  const rows = axisOf(size.height);
   for (let p = 0; p < count; p++) {
     const d = p * channels;
     const x = pad(unnormalize(g[2 * p] ?? 0, cols), cols, padding);
     const y = pad(unnormalize(g[2 * p + 1] ?? 0, rows), rows, padding);
     if (mode === 'bilinear') sampleBilinear(src, dst, d, x, y, cols, rows, channels);
     else sampleNearest(src, dst, d, x, y, cols, rows, channels);
-  }
-}
-
-/**
- * Distance from an integer below which the u8 fast path of `gridSampleBicubicU8` defers to the exact float32
- * arithmetic. The fast path blends the bytes in float64 with the kernel's own float32 cubic weights (the same
- * values), the offset added once as offset·Σw·Σr; the kernel blends float32(byte + offset) in float32. Bounds at
- * 8-bit input (samples ≤ 256, |weights| summing to ≤ 1.375 per axis):
- * - float32 blend of the 16 taps: ≤ γ₄·1.375·352 + 1.375·γ₄·1.375·256 ≈ 2.3e-4 (γ₄ = 4·2⁻²⁴);
- * - float32 rounding of byte + offset: ≤ 1.375²·2⁻¹⁷ ≈ 1.5e-5; the float64 sums: ~1e-12;
- * together under 2.5e-4, against a margin of 1/1024 ≈ 9.8e-4. Outside the margin both truncate to the same byte
- * (checked on random and golden inputs: 0 differing bytes). Evaluating the weights in float64 instead moved the
- * blend by up to 2.9e-3 and needed a margin of 1/128, which flat areas fall inside (byte + 0.00185 after the
- * offset): at 512² the exact path then took about a quarter of the warp's time; the float32 weights cost less.
- */
-const U8_TIE_MARGIN = 1 / 1024;
-
-/**
- * The exact float32 bicubic sample at an interior point (all 4×4 taps inside) whose top-left tap of the wanted
- * channel is at `o0`, reading 8-bit samples through `lut` (byte → float32 sample), with `gridSampleBicubic`'s
- * float32 weights and operation order.
- */
-function interiorExactU8(
-  src: Uint8Array | Uint8ClampedArray,
-  lut: Float32Array,
-  o0: number,
-  stride: number,
-  channels: number,
-  tx: number,
-  ty: number,
-): number {
-  const w0 = outerWeight(f(tx + 1));
-  const w1 = innerWeight(tx);
-  const w2 = innerWeight(f(1 - tx));
-  const w3 = outerWeight(f(2 - tx));
-  const r0 = outerWeight(f(ty + 1));
-  const r1 = innerWeight(ty);
-  const r2 = innerWeight(f(1 - ty));
-  const r3 = outerWeight(f(2 - ty));
-  const c1 = channels;
-  const c2 = 2 * channels;
-  const c3 = 3 * channels;
-  let sum = 0;
-  for (let k = 0; k < 4; k++) {
-    const a = o0 + k * stride;
-    const line = f(
-      f(
-        f(f(w0 * (lut[src[a] as number] as number)) + f(w1 * (lut[src[a + c1] as number] as number))) +
-          f(w2 * (lut[src[a + c2] as number] as number)),
-      ) + f(w3 * (lut[src[a + c3] as number] as number)),
-    );
-    const r = k === 0 ? r0 : k === 1 ? r1 : k === 2 ? r2 : r3;
-    const term = f(r * line);
-    sum = k === 0 ? term : f(sum + term);
-  }
-  return sum;
-}
-
-/** `sampleBicubic` for 8-bit samples read through `lut`; writes nothing, returns the float32 sample per channel. */
-function sampleBicubicU8(
-  src: Uint8Array | Uint8ClampedArray,
-  lut: Float32Array,
-  out: Float64Array,
-  x: number,
-  y: number,
-  cols: Axis,
-  rows: Axis,
-  channels: number,
-  padding: PaddingMode,
-  scratch: CubicScratch,
-): void {
-  const { colOffsets, rowOffsets, colWeights, rowWeights } = scratch;
-  const ix = Math.floor(x);
-  const iy = Math.floor(y);
-  cubicWeights(f(x - ix), colWeights);
-  cubicWeights(f(y - iy), rowWeights);
-  const stride = cols.size * channels;
-  for (let k = 0; k < 4; k++) {
-    const col = tapIndex(ix - 1 + k, cols, padding);
-    const row = tapIndex(iy - 1 + k, rows, padding);
-    colOffsets[k] = col < 0 ? -1 : col * channels;
-    rowOffsets[k] = row < 0 ? -1 : row * stride;
-  }
-  const c0 = colOffsets[0] as number;
-  const c1 = colOffsets[1] as number;
-  const c2 = colOffsets[2] as number;
-  const c3 = colOffsets[3] as number;
-  const w0 = colWeights[0] as number;
-  const w1 = colWeights[1] as number;
-  const w2 = colWeights[2] as number;
-  const w3 = colWeights[3] as number;
-  for (let c = 0; c < channels; c++) {
-    let sum = 0;
-    for (let k = 0; k < 4; k++) {
-      const r = rowOffsets[k] as number;
-      let line = 0;
-      if (r >= 0) {
-        const o = r + c;
-        const v0 = c0 < 0 ? 0 : f(w0 * (lut[src[o + c0] as number] as number));
-        const v1 = c1 < 0 ? 0 : f(w1 * (lut[src[o + c1] as number] as number));
-        const v2 = c2 < 0 ? 0 : f(w2 * (lut[src[o + c2] as number] as number));
-        const v3 = c3 < 0 ? 0 : f(w3 * (lut[src[o + c3] as number] as number));
-        line = f(f(f(v0 + v1) + v2) + v3);
-      }
-      const term = f((rowWeights[k] as number) * line);
-      sum = k === 0 ? term : f(sum + term);
-    }
-    out[c] = sum;
-  }
-}
-
-/** `astype(uint8)` of a clamped sample: 0 below 0 (and for NaN), 255 above 255, else truncated. */
-function clampTruncate(v: number): number {
-  return v > 0 ? (v < 255 ? Math.trunc(v) : 255) : 0;
-}
-
-/**
- * The 3D warp's 8-bit bicubic path: `trunc(clamp(gridSample(bytes + offset), 0, 255))` per sample, the bytes the
- * float32 path (`gridSample` on the offset float32 image, then clamp and truncate) gives, bit for bit.
- * Interior points (all 4×4 taps inside the image) blend the bytes and the cubic weights in float64, the offset
- * added once as offset·Σw·Σr; only a result within `U8_TIE_MARGIN` of an integer — where float32
- * rounding could move it across the truncation — is recomputed in the kernel's float32 order. Edge and off-image
- * points take the exact per-tap path. `offset` must make `f(byte + offset)` the float32 samples the reference
- * sees. Channels 1..4.
- */
-export function gridSampleBicubicU8(
-  input: RawImage<'u8'>,
-  grid: SampleGrid,
-  padding: PaddingMode,
-  offset: number,
-): Uint8Array {
-  const pixels = grid.width * grid.height;
-  const dst = new Uint8Array(pixels * input.channels);
-  gridSampleBicubicU8Pixels(input.data, input, grid.data, dst, 0, pixels, padding, offset);
-  return dst;
-}
-
-/**
- * `gridSampleBicubicU8` for output pixels [pixelStart, pixelEnd) only, into `dst` (the whole output); `g` holds
- * the grid from pixel `pixelStart` on. Each pixel depends only on its own grid point, so any split of the pixels
- * gives the same bytes (the row-parallel 3D warp, warp-3d.ts).
- */
-export function gridSampleBicubicU8Pixels(
-  src: Uint8Array | Uint8ClampedArray,
-  size: { readonly width: number; readonly height: number; readonly channels: number },
-  g: Float32Array,
-  dst: Uint8Array | Uint8ClampedArray,
-  pixelStart: number,
-  pixelEnd: number,
-  padding: PaddingMode,
-  offset: number,
-): void {
-  const { channels } = size;
-  const cols = axisOf(size.width);
-  const rows = axisOf(size.height);
-  const lut = new Float32Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = v + offset;
-  const scratch: CubicScratch = {
-    colOffsets: new Int32Array(4),
-    rowOffsets: new Int32Array(4),
-    colWeights: new Float64Array(4),
-    rowWeights: new Float64Array(4),
-  };
-  const edge = new Float64Array(channels);
-  const words = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const stride = cols.size * channels;
-  const lastCol = cols.max - 2;
-  const lastRow = rows.max - 2;
-  const { scale: scaleX } = cols;
-  const { scale: scaleY } = rows;
-  const hi = 1 - U8_TIE_MARGIN;
-  const c1 = channels;
-  const c2 = 2 * channels;
-  const c3 = 3 * channels;
-  for (let p = pixelStart, q = 0; p < pixelEnd; p++, q += 2) {
-    const d = p * channels;
-    const x = f(f(f((g[q] as number) + 1) * scaleX) - 0.5);
-    const y = f(f(f((g[q + 1] as number) + 1) * scaleY) - 0.5);
-    const ix = Math.floor(x);
-    const iy = Math.floor(y);
-    if (!(ix >= 1 && ix <= lastCol && iy >= 1 && iy <= lastRow)) {
-      sampleBicubicU8(src, lut, edge, x, y, cols, rows, channels, padding, scratch);
-      for (let c = 0; c < channels; c++) dst[d + c] = clampTruncate(edge[c] as number);
-      continue;
-    }
-    const tx = f(x - ix);
-    const ty = f(y - iy);
-    const w0 = outerWeight(f(tx + 1));
-    const w1 = innerWeight(tx);
-    const w2 = innerWeight(f(1 - tx));
-    const w3 = outerWeight(f(2 - tx));
-    const r0 = outerWeight(f(ty + 1));
-    const r1 = innerWeight(ty);
-    const r2 = innerWeight(f(1 - ty));
-    const r3 = outerWeight(f(2 - ty));
-    const base = offset * (w0 + w1 + w2 + w3) * (r0 + r1 + r2 + r3);
-    const o0 = (iy - 1) * stride + (ix - 1) * channels;
-    const o1 = o0 + stride;
-    const o2 = o1 + stride;
-    const o3 = o2 + stride;
-    if (channels === 3) {
-      // RGB unrolled: each tap row is 12 consecutive bytes (4 pixels × RGB), read once for the three channels as
-      // three little-endian 32-bit words (byte n of the row is bits 8·(n mod 4) of word ⌊n/4⌋): the warp ran 6-12 %
-      // faster at 512² than with 12 byte reads; a loop over the four rows gave back half of that.
-      let u0 = words.getUint32(o0, true);
-      let u1 = words.getUint32(o0 + 4, true);
-      let u2 = words.getUint32(o0 + 8, true);
-      let vr = r0 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
-      let vg = r0 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
-      let vb = r0 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
-      u0 = words.getUint32(o1, true);
-      u1 = words.getUint32(o1 + 4, true);
-      u2 = words.getUint32(o1 + 8, true);
-      vr += r1 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
-      vg += r1 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
-      vb += r1 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
-      u0 = words.getUint32(o2, true);
-      u1 = words.getUint32(o2 + 4, true);
-      u2 = words.getUint32(o2 + 8, true);
-      vr += r2 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255));
-      vg += r2 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255));
-      vb += r2 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24));
-      u0 = words.getUint32(o3, true);
-      u1 = words.getUint32(o3 + 4, true);
-      u2 = words.getUint32(o3 + 8, true);
-      vr += r3 * (w0 * (u0 & 255) + w1 * (u0 >>> 24) + w2 * ((u1 >>> 16) & 255) + w3 * ((u2 >>> 8) & 255)) + base;
-      vg += r3 * (w0 * ((u0 >>> 8) & 255) + w1 * (u1 & 255) + w2 * (u1 >>> 24) + w3 * ((u2 >>> 16) & 255)) + base;
-      vb += r3 * (w0 * ((u0 >>> 16) & 255) + w1 * ((u1 >>> 8) & 255) + w2 * (u2 & 255) + w3 * (u2 >>> 24)) + base;
-      let fr = vr - Math.floor(vr);
-      dst[d] =
-        fr > U8_TIE_MARGIN && fr < hi
-          ? vr > 0
-            ? vr < 255
-              ? vr
-              : 255
-            : 0
-          : clampTruncate(interiorExactU8(src, lut, o0, stride, 3, tx, ty));
-      fr = vg - Math.floor(vg);
-      dst[d + 1] =
-        fr > U8_TIE_MARGIN && fr < hi
-          ? vg > 0
-            ? vg < 255
-              ? vg
-              : 255
-            : 0
-          : clampTruncate(interiorExactU8(src, lut, o0 + 1, stride, 3, tx, ty));
-      fr = vb - Math.floor(vb);
-      dst[d + 2] =
-        fr > U8_TIE_MARGIN && fr < hi
-          ? vb > 0
-            ? vb < 255
-              ? vb
-              : 255
-            : 0
-          : clampTruncate(interiorExactU8(src, lut, o0 + 2, stride, 3, tx, ty));
-      continue;
-    }
-    for (let c = 0; c < channels; c++) {
-      const a0 = o0 + c;
-      const a1 = o1 + c;
-      const a2 = o2 + c;
-      const a3 = o3 + c;
-      const v =
-        r0 *
-          (w0 * (src[a0] as number) +
-            w1 * (src[a0 + c1] as number) +
-            w2 * (src[a0 + c2] as number) +
-            w3 * (src[a0 + c3] as number)) +
-        r1 *
-          (w0 * (src[a1] as number) +
-            w1 * (src[a1 + c1] as number) +
-            w2 * (src[a1 + c2] as number) +
-            w3 * (src[a1 + c3] as number)) +
-        r2 *
-          (w0 * (src[a2] as number) +
-            w1 * (src[a2 + c1] as number) +
-            w2 * (src[a2 + c2] as number) +
-            w3 * (src[a2 + c3] as number)) +
-        r3 *
-          (w0 * (src[a3] as number) +
-            w1 * (src[a3 + c1] as number) +
-            w2 * (src[a3 + c2] as number) +
-            w3 * (src[a3 + c3] as number)) +
-        base;
-      const floor = Math.floor(v);
-      const frac = v - floor;
-      dst[d + c] =
-        frac > U8_TIE_MARGIN && frac < hi
-          ? v > 0
-            ? v < 255
-              ? floor
-              : 255
-            : 0
-          : clampTruncate(interiorExactU8(src, lut, o0 + c, stride, channels, tx, ty));
-    }
   }
 }

@@ -13,6 +13,7 @@
 import { eulerAnglesToMatrixXyz, fullProjectionTransform, type Camera3d, type Vec3 } from './camera-3d.js';
 import type { SampleGrid } from './grid-sample.js';
 import { identity } from './matrix.js';
+import { gridRow, type GridSetup } from './warp-3d-grid-simd.js';
 
 /** The per-frame 3D motion values (schedule values at frame f; Deforum names in the comments). */
 export interface Motion3d {
@@ -87,9 +88,31 @@ export function warp3dGrid(
   return { width, height, data };
 }
 
+/** The grid kernel's setup per warp (a warp's rows are computed a few at a time, on several threads). */
+const setups = new WeakMap<object, GridSetup>();
+
+function setupFor(projections: { old: Float64Array; new: Float64Array }, width: number): GridSetup {
+  const known = setups.get(projections);
+  if (known?.width === width) return known;
+  const { old: o, new: n } = projections;
+  // Only the x, y and w columns matter: the projected z is discarded (which is why near/far have no effect).
+  const column = (m: Float64Array, c: number) => [m[c] ?? 0, m[4 + c] ?? 0, m[8 + c] ?? 0, m[12 + c] ?? 0] as const;
+  const setup: GridSetup = {
+    forms: [column(o, 3), column(n, 3), column(n, 0), column(o, 0), column(n, 1), column(o, 1)],
+    width,
+    xs: Float64Array.from({ length: width }, (_, j) => linspaceAt(j, width)),
+    baseXs: Float64Array.from({ length: width }, (_, j) => (2 * j + 1) / width - 1),
+    minDepth: MIN_DEPTH,
+  };
+  setups.set(projections, setup);
+  return setup;
+}
+
 /**
  * Rows [rowStart, rowEnd) of `warp3dGrid`, written to `out` from its start: the row-parallel warp computes each
- * chunk's grid into a small reused buffer (warp-3d.ts).
+ * chunk's grid into a small reused buffer (warp-3d.ts). Per pixel, with x and y the pixel's `linspace` values and
+ * z its depth (at least MIN_DEPTH), the two cameras project (x, y, z, 1) and the grid is the identity grid less
+ * the difference of the projected (x/w, y/w), all in float64 (warp-3d-grid-simd.ts).
  */
 export function warp3dGridRows(
   projections: { old: Float64Array; new: Float64Array },
@@ -100,25 +123,9 @@ export function warp3dGridRows(
   rowEnd: number,
   out: Float32Array,
 ): void {
-  const { old: o, new: n } = projections;
-  // Only the x, y and w columns matter: the projected z is discarded (which is why near/far have no effect).
-  const [o0 = 0, o1 = 0, , o3 = 0, o4 = 0, o5 = 0, , o7 = 0, o8 = 0, o9 = 0, , o11 = 0, o12 = 0, o13 = 0, , o15 = 0] =
-    o;
-  const [n0 = 0, n1 = 0, , n3 = 0, n4 = 0, n5 = 0, , n7 = 0, n8 = 0, n9 = 0, , n11 = 0, n12 = 0, n13 = 0, , n15 = 0] =
-    n;
+  const setup = setupFor(projections, width);
   for (let i = rowStart; i < rowEnd; i++) {
-    const y = linspaceAt(i, height);
-    const baseY = (2 * i + 1) / height - 1;
-    for (let j = 0, q = 2 * (i - rowStart) * width; j < width; j++, q += 2) {
-      const x = linspaceAt(j, width);
-      const raw = depth === null ? 1 : (depth[i * width + j] ?? 1);
-      const z = raw > MIN_DEPTH ? raw : MIN_DEPTH;
-      const oldW = x * o3 + y * o7 + z * o11 + o15;
-      const newW = x * n3 + y * n7 + z * n11 + n15;
-      const dx = (x * n0 + y * n4 + z * n8 + n12) / newW - (x * o0 + y * o4 + z * o8 + o12) / oldW;
-      const dy = (x * n1 + y * n5 + z * n9 + n13) / newW - (x * o1 + y * o5 + z * o9 + o13) / oldW;
-      out[q] = (2 * j + 1) / width - 1 - dx;
-      out[q + 1] = baseY - dy;
-    }
+    const depthRow = depth === null ? null : depth.subarray(i * width, (i + 1) * width);
+    gridRow(setup, linspaceAt(i, height), (2 * i + 1) / height - 1, depthRow, out, 2 * (i - rowStart) * width);
   }
 }

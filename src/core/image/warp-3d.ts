@@ -11,7 +11,8 @@
 import { DeforumError } from '../errors.js';
 import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import type { Camera3d } from './camera-3d.js';
-import { gridSampleBicubicU8Pixels, gridSamplePoints, type PaddingMode, type SamplingMode } from './grid-sample.js';
+import { sampleBicubicRowsClamped } from './grid-sample-simd.js';
+import { gridSamplePoints, type PaddingMode, type SamplingMode } from './grid-sample.js';
 import type { PixelFormat, RawImage } from './raw-image.js';
 import { warp3dGridRows, warp3dProjections, type DepthMap, type Motion3d } from './warp-3d-grid.js';
 
@@ -47,50 +48,36 @@ interface Warp3dRowBuffers<S, D> {
 
 /** Rows of grid computed, then sampled, at a time: 8 rows of 512 points are 32 KB, still in cache when sampled. */
 const GRID_ROWS = 8;
-/** Per-thread buffers of those grid rows and (float path) their samples. */
+/** Per-thread buffers of those grid rows and their samples (bilinear and nearest). */
 let gridRows = new Float32Array(0);
 let sampleRows = new Float32Array(0);
 
-/** Runs `sample(start, end, grid)` on each group of `GRID_ROWS` rows of [rowStart, rowEnd) with its grid rows. */
-function forGridRows(
-  params: Warp3dRowParams,
-  depth: Float32Array | undefined,
-  rowStart: number,
-  rowEnd: number,
-  sample: (start: number, end: number, grid: Float32Array) => void,
-): void {
-  const { width, height } = params;
-  if (gridRows.length < 2 * width * GRID_ROWS) gridRows = new Float32Array(2 * width * GRID_ROWS);
-  for (let start = rowStart; start < rowEnd; start += GRID_ROWS) {
-    const end = Math.min(rowEnd, start + GRID_ROWS);
-    warp3dGridRows(params.projections, width, height, depth ?? null, start, end, gridRows);
-    sample(start, end, gridRows);
-  }
-}
-
 /**
- * Rows of the 8-bit bicubic warp: the grid rows, then their samples. Each output pixel depends only on its own
- * grid point, so the bytes do not depend on how the rows are split.
+ * Rows of the bicubic warp, the notebook's default: `src` is the image (bytes or float32), read as its samples
+ * plus SAMPLE_OFFSET in float32 (grid-sample-simd.ts); the samples are clamped to 0..255 and stored into `dst`,
+ * of the image's format. Each output pixel depends only on its own grid point, so the bytes do not depend on how
+ * the rows are split.
  */
-export const WARP_3D_U8_ROWS = defineRowKernel(
-  'warp3dU8',
+export const WARP_3D_BICUBIC_ROWS = defineRowKernel(
+  'warp3dBicubic',
   (
     params: Warp3dRowParams,
-    buffers: Warp3dRowBuffers<Uint8Array | Uint8ClampedArray, Uint8Array>,
+    buffers: Warp3dRowBuffers<Uint8Array | Uint8ClampedArray | Float32Array, Uint8Array | Float32Array>,
     rowStart: number,
     rowEnd: number,
   ) => {
     const { src, dst, depth } = buffers;
-    forGridRows(params, depth, rowStart, rowEnd, (start, end, grid) => {
-      const { width, padding } = params;
-      gridSampleBicubicU8Pixels(src, params, grid, dst, start * width, end * width, padding, SAMPLE_OFFSET);
-    });
+    const { projections, width, height, channels, padding } = params;
+    const source = { data: src, width, height, channels, offset: SAMPLE_OFFSET };
+    const fillGrid = (start: number, end: number, grid: Float32Array): void =>
+      warp3dGridRows(projections, width, height, depth ?? null, start, end, grid);
+    sampleBicubicRowsClamped(source, padding, rowStart, rowEnd, fillGrid, dst);
   },
 );
 
 /**
- * Rows of the float path: `src` is the image plus SAMPLE_OFFSET in float32; the samples are clamped to 0..255 and
- * stored into `dst`, a float32 image or bytes (a Uint8Array store truncates, NaN → 0, as `astype(uint8)`).
+ * Rows of bilinear and nearest sampling, as WARP_3D_BICUBIC_ROWS but from `src` holding the image's samples plus
+ * SAMPLE_OFFSET in float32.
  */
 export const WARP_3D_ROWS = defineRowKernel(
   'warp3d',
@@ -101,19 +88,22 @@ export const WARP_3D_ROWS = defineRowKernel(
     rowEnd: number,
   ) => {
     const { src, dst, depth } = buffers;
-    const { width, channels, mode, padding } = params;
+    const { width, height, channels, mode, padding } = params;
     const rowLength = width * channels;
+    if (gridRows.length < 2 * width * GRID_ROWS) gridRows = new Float32Array(2 * width * GRID_ROWS);
     if (sampleRows.length < rowLength * GRID_ROWS) sampleRows = new Float32Array(rowLength * GRID_ROWS);
-    forGridRows(params, depth, rowStart, rowEnd, (start, end, grid) => {
+    for (let start = rowStart; start < rowEnd; start += GRID_ROWS) {
+      const end = Math.min(rowEnd, start + GRID_ROWS);
+      warp3dGridRows(params.projections, width, height, depth ?? null, start, end, gridRows);
       const count = (end - start) * width;
       // Points that read only zero padding are not written: they must find 0 here.
       const samples = sampleRows.fill(0, 0, count * channels);
-      gridSamplePoints(src, params, grid, samples, count, { mode, padding });
+      gridSamplePoints(src, params, gridRows, samples, count, { mode, padding });
       for (let i = 0, o = start * rowLength; i < count * channels; i++, o++) {
         const v = samples[i] as number;
         dst[o] = v < 0 ? 0 : v > 255 ? 255 : v;
       }
-    });
+    }
   },
 );
 
@@ -190,20 +180,14 @@ export function warp3d<F extends PixelFormat>(
     pixels: width * height,
   };
   const withDepth = depth === null ? {} : { depth: depth.data };
+  const data = image.format === 'u8' ? new Uint8Array(image.data.length) : new Float32Array(image.data.length);
   // Both paths run in row chunks shared with the image threads (row-pool.ts).
-  if (image.format === 'u8' && params.samplingMode === 'bicubic') {
-    // The same bytes as the float32 path below, without its float32 copies (grid-sample.ts, gridSampleBicubicU8).
-    const data = new Uint8Array(image.data.length);
-    runRows({
-      ...job,
-      kernel: WARP_3D_U8_ROWS,
-      buffers: { src: (image as RawImage<'u8'>).data, dst: data, ...withDepth },
-    });
-    return { format: image.format, width, height, channels, data } as RawImage<F>;
+  if (params.samplingMode === 'bicubic') {
+    runRows({ ...job, kernel: WARP_3D_BICUBIC_ROWS, buffers: { src: image.data, dst: data, ...withDepth } });
+  } else {
+    const shifted = new Float32Array(image.data.length);
+    for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
+    runRows({ ...job, kernel: WARP_3D_ROWS, buffers: { src: shifted, dst: data, ...withDepth } });
   }
-  const shifted = new Float32Array(image.data.length);
-  for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
-  const data = image.format === 'u8' ? new Uint8Array(shifted.length) : new Float32Array(shifted.length);
-  runRows({ ...job, kernel: WARP_3D_ROWS, buffers: { src: shifted, dst: data, ...withDepth } });
   return { format: image.format, width, height, channels, data } as RawImage<F>;
 }

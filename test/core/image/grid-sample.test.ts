@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import {
-  gridSample,
-  gridSampleBicubicU8,
-  type GridSampleOptions,
-  type PaddingMode,
-} from '../../../src/core/image/grid-sample.js';
+import { gridSample, type GridSampleOptions } from '../../../src/core/image/grid-sample.js';
 import { rawImageFrom } from '../../../src/core/image/raw-image.js';
 
 const ROW = rawImageFrom('f32', 4, 1, 1, Float32Array.of(40, 10, 20, 60));
@@ -71,51 +66,5 @@ describe('gridSample', () => {
       },
     );
     expect(Array.from(out.data)).toEqual([5, 105, 205]);
-  });
-});
-
-describe('gridSampleBicubicU8', () => {
-  const OFFSET = Math.fround(1 / 512 - 0.0001);
-  let state = 12345;
-  const random = (): number => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-
-  it('gives the bytes of the float32 path, clamped and truncated, on random images and grids', () => {
-    let compared = 0;
-    for (let t = 0; t < 24; t++) {
-      const width = 5 + Math.floor(random() * 40);
-      const height = 5 + Math.floor(random() * 40);
-      const channels = ([1, 3, 4] as const)[t % 3] ?? 3;
-      const bytes = new Uint8Array(width * height * channels);
-      for (let i = 0; i < bytes.length; i++) {
-        bytes[i] = t % 4 === 0 ? (random() < 0.5 ? 0 : 255) : Math.floor(random() * 256);
-      }
-      const grid = new Float32Array(width * height * 2);
-      // Odd cases put points on a 1/64 lattice (exact taps and weight ties), the others anywhere, some off-image.
-      for (let i = 0; i < grid.length; i++) {
-        const g = random() * 2.4 - 1.2;
-        grid[i] = t % 2 === 1 ? Math.round(g * 64) / 64 : g;
-      }
-      const shifted = Float32Array.from(bytes, (v) => v + OFFSET);
-      for (const padding of ['border', 'reflection', 'zeros'] as PaddingMode[]) {
-        const sampleGrid = { width, height, data: grid };
-        const exact = gridSample(rawImageFrom('f32', width, height, channels, shifted), sampleGrid, {
-          mode: 'bicubic',
-          padding,
-        }).data;
-        const fast = gridSampleBicubicU8(
-          rawImageFrom('u8', width, height, channels, bytes),
-          sampleGrid,
-          padding,
-          OFFSET,
-        );
-        const expected = Uint8Array.from(exact, (v) => (v < 0 ? 0 : v > 255 ? 255 : v));
-        expect(Array.from(fast)).toEqual(Array.from(expected));
-        compared += fast.length;
-      }
-    }
-    expect(compared).toBeGreaterThan(10_000);
   });
 });
