@@ -8,11 +8,14 @@
  * - `bytesViaHalfSample`: `sample_to_cv2(sample_from_cv2(turbo_next_image))`, the 8-bit frame the next init is made
  *   from, in one pass.
  * The 8-bit conversions of the non-cadence path are frame-noise.ts's `sampleFromPixels` / `sampleToPixels`.
+ * The first and the last are on the path between two generations at cadence > 1 and run in row chunks shared with
+ * the image threads (threads/row-pool.ts): each value depends on its own input alone.
  */
 import { fromFloat16Bits, toFloat16Bits } from '../diffusion/onnx/float16.js';
 import { latent, type Latent } from '../diffusion/tensor.js';
 import { sampleToPixels } from '../image/frame-noise.js';
 import { createRawImage, type ChannelCount, type RawImage } from '../image/raw-image.js';
+import { defineRowKernel, runRows } from '../threads/row-pool.js';
 
 const f32 = Math.fround;
 
@@ -24,18 +27,39 @@ function checkSample(sample: Latent): { channels: ChannelCount; height: number; 
   return { channels, height: height ?? 0, width: width ?? 0 };
 }
 
+/** Rows of `sampleToFloatPixels`. */
+export const SAMPLE_TO_FLOAT_PIXELS_ROWS = defineRowKernel(
+  'sampleToFloatPixels',
+  (
+    params: { readonly width: number; readonly plane: number; readonly channels: number },
+    buffers: { readonly source: Float32Array; readonly target: Float32Array },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { width, plane, channels } = params;
+    const { source, target } = buffers;
+    for (let p = rowStart * width, i = p * channels; p < rowEnd * width; p++) {
+      for (let c = 0; c < channels; c++, i++) {
+        const unit = f32(f32((source[c * plane + p] as number) * 0.5) + 0.5);
+        target[i] = f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255);
+      }
+    }
+  },
+);
+
 /** A [1, C, H, W] sample → an H×W×C float32 image on the 0…255 scale. */
 export function sampleToFloatPixels(sample: Latent): RawImage<'f32'> {
   const { channels, height, width } = checkSample(sample);
   const image = createRawImage('f32', width, height, channels);
   const plane = width * height;
-  const target = image.data;
-  for (let p = 0, i = 0; p < plane; p++) {
-    for (let c = 0; c < channels; c++, i++) {
-      const unit = f32(f32((sample.data[c * plane + p] ?? 0) * 0.5) + 0.5);
-      target[i] = f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255);
-    }
-  }
+  runRows({
+    kernel: SAMPLE_TO_FLOAT_PIXELS_ROWS,
+    params: { width, plane, channels },
+    buffers: { source: sample.data, target: image.data },
+    outputs: ['target'],
+    rows: height,
+    pixels: plane,
+  });
   return image;
 }
 
@@ -87,6 +111,27 @@ export function truncateToBytes(image: RawImage<'f32'>): RawImage<'u8'> {
   return out;
 }
 
+/** Rows of `bytesViaHalfSample`, with the thresholds the caller found. */
+export const BYTES_VIA_HALF_SAMPLE_ROWS = defineRowKernel(
+  'bytesViaHalfSample',
+  (
+    params: { readonly thresholds: Float64Array; readonly rowLength: number },
+    buffers: { readonly source: Float32Array; readonly target: Uint8Array | Uint8ClampedArray },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { thresholds, rowLength } = params;
+    const { source, target } = buffers;
+    for (let i = rowStart * rowLength; i < rowEnd * rowLength; i++) {
+      const value = source[i] as number;
+      // The chain maps NaN and negatives to 0 and everything from 255 up to 255.
+      const x = value > 0 ? (value < 255 ? value : 255) : 0;
+      const k = x | 0;
+      target[i] = k - 1 + +(x >= (thresholds[k] as number)) + +(x >= (thresholds[k + 1] as number));
+    }
+  },
+);
+
 /**
  * `sampleToPixels(sampleFromFloatPixels(image))` without the sample between them (at cadence > 1 the loop only needs
  * these bytes): one pass, about half the time at 512². Every step of that chain (÷255·2−1, float32, float16, ·0.5+0.5,
@@ -97,17 +142,16 @@ export function truncateToBytes(image: RawImage<'f32'>): RawImage<'u8'> {
  * around every boundary).
  */
 export function bytesViaHalfSample(image: RawImage<'f32'>): RawImage<'u8'> {
-  const thresholds = byteThresholds();
-  const out = createRawImage('u8', image.width, image.height, image.channels);
-  const source = image.data;
-  const target = out.data;
-  for (let i = 0; i < source.length; i++) {
-    const value = source[i] as number;
-    // The chain maps NaN and negatives to 0 and everything from 255 up to 255.
-    const x = value > 0 ? (value < 255 ? value : 255) : 0;
-    const k = x | 0;
-    target[i] = k - 1 + +(x >= (thresholds[k] as number)) + +(x >= (thresholds[k + 1] as number));
-  }
+  const { width, height, channels } = image;
+  const out = createRawImage('u8', width, height, channels);
+  runRows({
+    kernel: BYTES_VIA_HALF_SAMPLE_ROWS,
+    params: { thresholds: byteThresholds(), rowLength: width * channels },
+    buffers: { source: image.data, target: out.data },
+    outputs: ['target'],
+    rows: height,
+    pixels: width * height,
+  });
   return out;
 }
 

@@ -9,7 +9,13 @@ import type { DepthModel } from '../diffusion/models/depth.js';
 import type { Latent } from '../diffusion/tensor.js';
 import { applyColorCoherence, needsVideoFrame, type ColorReference } from '../image/color-reference.js';
 import { applyContrast } from '../image/contrast.js';
-import { frameNoiseRng, noisedSampleFromPixels, sampleFromPixels } from '../image/frame-noise.js';
+import {
+  frameNoiseRng,
+  noisedSampleFromPixels,
+  noisedSampleWithNoise,
+  sampleFromPixels,
+  type DrawnFrameNoise,
+} from '../image/frame-noise.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
 import type { RawImage } from '../image/raw-image.js';
 import { unsharpMask } from '../image/unsharp-mask.js';
@@ -40,6 +46,8 @@ export interface FrameChainInput {
   keys: ChainKeys;
   /** The seed of the generation this init is for: it seeds the noise (frame-noise.ts, item 17). */
   seed: number;
+  /** The noise drawn ahead, while the previous generation ran; used when drawn for this seed, else drawn here. */
+  noise: DrawnFrameNoise | null;
   /** Hybrid video of the run, or null. */
   hybrid: HybridVideo | null;
   /** `use_mask` with `overlay_mask`: the overlay so far, or null. */
@@ -77,7 +85,7 @@ export async function prepareInit(input: FrameChainInput): Promise<PreparedInit>
     threshold: keys.threshold,
     frame,
   });
-  const sample = noisedSample(image, keys.noise, input.seed);
+  const sample = noisedSample(image, keys.noise, input.seed, input.noise);
   return { image, sample, color: matched.reference, overlay, files: hybrid.files };
 }
 
@@ -85,6 +93,10 @@ export async function prepareInit(input: FrameChainInput): Promise<PreparedInit>
  * `add_noise(sample_from_cv2(image), amount)`. With amount 0 the draw is skipped: it would add exact zeros, and
  * each frame's noise generator is seeded afresh (frame-noise.ts), so no later draw depends on it.
  */
-function noisedSample(image: RawImage<'u8'>, amount: number, seed: number): Latent {
-  return amount === 0 ? sampleFromPixels(image) : noisedSampleFromPixels(image, amount, frameNoiseRng(seed));
+function noisedSample(image: RawImage<'u8'>, amount: number, seed: number, drawn: DrawnFrameNoise | null): Latent {
+  if (amount === 0) return sampleFromPixels(image);
+  const rng = frameNoiseRng(seed);
+  return drawn?.seed === rng.seed
+    ? noisedSampleWithNoise(image, amount, drawn)
+    : noisedSampleFromPixels(image, amount, rng);
 }

@@ -11,8 +11,8 @@
  * with each request, the overlay moving with the camera (moving-overlay.ts).
  * Speed (issue 6): the next generation starts as soon as its init is ready; the frames before it (a diffused
  * frame's preview; at cadence > 1 the in-betweens, the older image's warps, cross-fades, previews) are made and
- * handed out while it runs (step-events.ts), in the same order of events. The loop state and its checkpoint are
- * in loop-state.ts.
+ * handed out while it runs (step-events.ts), in the same order of events, and so is what the next init needs that
+ * no image decides (init-ahead.ts). The loop state and its checkpoint are in loop-state.ts.
  * No file I/O: the caller writes every `frame:done` image. The signal is checked between frames and handed to
  * the generator, which may stop between sampler steps. Every `frame:done` carries the checkpoint after it
  * (checkpoint.ts); `resumeFrom` starts from one and yields exactly the events an uninterrupted run yields after it.
@@ -20,7 +20,7 @@
 import type { DepthModel } from '../diffusion/models/depth.js';
 import { DeforumError } from '../errors.js';
 import { createColorReference } from '../image/color-reference.js';
-import { sampleFromPixels, sampleToPixels } from '../image/frame-noise.js';
+import { sampleFromPixels, sampleToPixels, type DrawnFrameNoise } from '../image/frame-noise.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { DeforumSettings } from '../settings/schema.js';
 import { bytesViaHalfSample, sampleToFloatPixels } from './cadence-images.js';
@@ -28,6 +28,7 @@ import type { Checkpoint } from './checkpoint.js';
 import type { DiffuseStep } from './cadence.js';
 import type { FrameGenerator } from './frame-generator.js';
 import { prepareInit, type PreparedInit } from './frame-chain.js';
+import { prepareNextInit } from './init-ahead.js';
 import { depthPicturesOf } from './depth-pictures.js';
 import { diffusedFrameDone, frameDone } from './frame-done.js';
 import { prepareMasks, requestMask, type PreparedMasks } from './frame-masks.js';
@@ -102,6 +103,8 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   const pending: DeferredEvents[] = [];
   // The previous sample's 8-bit pixels, made once for both its written frame and the next init.
   let previousPixels: RawImage<'u8'> | null = null;
+  // The next diffused frame's noise, drawn while the generation before it runs.
+  let noiseAhead: DrawnFrameNoise | null = null;
   try {
     for (const [index, step] of plan.steps.entries()) {
       if (index < (input.resumeFrom?.nextStep ?? 0)) continue;
@@ -136,7 +139,20 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         continue;
       }
       state.seed = seedAtFrame(state.seed, plan.seedRule, step.frame);
-      const init = await initFor(step, state, previousPixels, plan, settings, input.init, depthModel, media.hybrid);
+      // The init uses the noise up (its buffer becomes the sample).
+      const noise = noiseAhead;
+      noiseAhead = null;
+      const init = await initFor(
+        step,
+        state,
+        previousPixels,
+        plan,
+        settings,
+        input.init,
+        depthModel,
+        media.hybrid,
+        noise,
+      );
       const keys = plan.keys.frame(step.frame);
       if (plan.scheduleSamplers && keys.samplerApplied !== null) state.sampler = keys.samplerApplied;
       const prompts = plan.prompts[step.frame] ?? { cond: '', uncond: '' };
@@ -151,7 +167,12 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
         strength,
         init: init?.image ?? null,
       };
-      const lead = { deferred: pending.splice(0), then: [...(init?.files ?? []), started] };
+      // While this generation runs, before the frames handed out (which may fill every step).
+      const seedNow = state.seed;
+      const ahead = () => {
+        noiseAhead = prepareNextInit(plan, index, seedNow, { width: settings.W, height: settings.H });
+      };
+      const lead = { ...(defer && { ahead }), deferred: pending.splice(0), then: [...(init?.files ?? []), started] };
       const { sample } = yield* generateWithSteps(
         input.generate,
         {
@@ -220,6 +241,7 @@ async function initFor(
   initImage: RawImage<'u8'> | null,
   depthModel: DepthModel | null,
   hybrid: HybridVideo | null,
+  noise: DrawnFrameNoise | null,
 ): Promise<PreparedInit | null> {
   if (step.initFrom === null) {
     // add_init_noise belongs to the generator: the original draws it inside generate() right after seeding.
@@ -252,6 +274,7 @@ async function initFor(
       noise: at(series.noise_schedule),
     },
     seed: state.seed.seed,
+    noise,
     hybrid,
     overlay: state.overlay,
   });

@@ -6,7 +6,8 @@
  * behind those events (in-betweens, previews, the consumer's saving) is what no model call waits for, so it runs
  * while the generation is in flight: the first piece as soon as the generation waits on its first model call, then
  * one piece after each sampler step (each piece then overlaps the model call of the next step). The order of
- * events is unchanged: the lead's events, then `then`, then the steps.
+ * events is unchanged: the lead's events, then `then`, then the steps. Its `ahead` work (for later generations,
+ * handing nothing out) runs before the first piece.
  */
 import type { FrameGenerator, GenerateRequest, GenerateResult } from './frame-generator.js';
 import type { RenderEvent, StepEvent } from './render-events.js';
@@ -15,6 +16,8 @@ import type { RenderEvent, StepEvent } from './render-events.js';
 export type DeferredEvents = () => RenderEvent[] | Promise<RenderEvent[]>;
 
 export interface GenerationLead {
+  /** Work for a later generation that no event waits for (init-ahead.ts). */
+  ahead?: () => void;
   deferred: readonly DeferredEvents[];
   /** Yielded after the deferred events, before the first step (the frame's own files and `frame:started`). */
   then: readonly RenderEvent[];
@@ -53,7 +56,9 @@ export async function* generateWithSteps(
     // The first piece runs once the generation has issued its first model call (its preparation up to the init's
     // encode is synchronous or waits on a model), each later one after the next sampler step.
     let stepsSeen = -1;
-    for (const piece of lead.deferred) {
+    const { ahead } = lead;
+    const pieces: DeferredEvents[] = ahead === undefined ? [...lead.deferred] : [toPiece(ahead), ...lead.deferred];
+    for (const piece of pieces) {
       if (stepsSeen < 0) await new Promise((resolve) => setImmediate(resolve));
       else while (!settled && queue.length <= stepsSeen) await sleep();
       stepsSeen = queue.length;
@@ -83,4 +88,11 @@ export async function* generateWithSteps(
       await result;
     }
   }
+}
+
+function toPiece(work: () => void): DeferredEvents {
+  return () => {
+    work();
+    return [];
+  };
 }

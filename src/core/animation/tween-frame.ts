@@ -10,7 +10,7 @@
  */
 import type { DepthMap, DepthModel } from '../diffusion/models/depth.js';
 import { grayscaleCv2OnRgb } from '../image/grayscale.js';
-import { rawImageFrom, type RawImage } from '../image/raw-image.js';
+import { createRawImage, rawImageFrom, type RawImage } from '../image/raw-image.js';
 import { truncateToBytes } from './cadence-images.js';
 import type { TweenStep } from './cadence.js';
 import { warpFrame, type CameraPath } from './camera-path.js';
@@ -71,14 +71,17 @@ export async function advanceTween(input: TweenInput): Promise<TweenAdvance> {
     step.warpNext && input.overlay !== null ? warpOverlay(input.overlay, camera, step.frame, warpDepth) : input.overlay;
   const moveOlder = async (older: RawImage<'f32'> | null) => (step.warpPrev && older !== null ? move(older) : older);
   const frameWith = (prev: RawImage<'f32'> | null): RawImage<'u8'> => {
-    const shown = step.prev !== null && prev !== null ? crossFade(prev, next, step.weightNext) : next;
+    const blended = step.prev !== null && prev !== null;
+    if (blended && !input.forceGrayscale) return crossFadeBytes(prev, next, step.weightNext);
+    const shown = blended ? crossFade(prev, next, step.weightNext) : next;
     return truncateToBytes(input.forceGrayscale ? grayscaleCv2OnRgb(shown) : shown);
   };
   return { next, overlay, depth, moveOlder, frameWith };
 }
 
+const f32 = Math.fround;
+
 function crossFade(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: number): RawImage<'f32'> {
-  const f32 = Math.fround;
   const weightPrev = f32(1 - weightNext);
   const weight = f32(weightNext);
   const a = older.data;
@@ -86,4 +89,19 @@ function crossFade(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: n
   const out = new Float32Array(b.length);
   for (let i = 0; i < out.length; i++) out[i] = f32((a[i] ?? 0) * weightPrev) + f32((b[i] ?? 0) * weight);
   return rawImageFrom('f32', newer.width, newer.height, newer.channels, out);
+}
+
+/** `truncateToBytes(crossFade(…))` in one pass, without the float image between them. */
+function crossFadeBytes(older: RawImage<'f32'>, newer: RawImage<'f32'>, weightNext: number): RawImage<'u8'> {
+  const weightPrev = f32(1 - weightNext);
+  const weight = f32(weightNext);
+  const a = older.data;
+  const b = newer.data;
+  const out = createRawImage('u8', newer.width, newer.height, newer.channels);
+  const target = out.data;
+  for (let i = 0; i < target.length; i++) {
+    const v = f32(f32((a[i] as number) * weightPrev) + f32((b[i] as number) * weight));
+    target[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+  }
+  return out;
 }

@@ -8,7 +8,9 @@
  *   float32 sum is the double sum stored into a Float32Array: for + of two float32 values double rounding is
  *   innocuous (53 ≥ 2·24 + 2 bits, Figueroa 1995), and the store saves a Math.fround per value (0.5 ms at 512²);
  * - `sampleToPixels`: `trunc(clip(s · 0.5 + 0.5, 0, 1) · 255)` in float32 — lossy after float16 (1 → 0, 7 → 6).
- * - `noisedSampleFromPixels`: the first two in one pass over the frame (what the loop runs on every frame).
+ * - `noisedSampleFromPixels`: the first two in one pass over the frame (what the loop runs on every frame);
+ *   `drawFrameNoise` and `noisedSampleWithNoise` split it in two, as the normals depend on the seed alone: the loop
+ *   draws a frame's noise while the generation before it runs and only adds it once the image is made.
  * Fixed (F, §24 item 17, docs/deviations.md): the original draws from torch's CPU generator as the previous frame's
  * generation left it, a stream no port can reproduce; `frameNoiseRng(seed)` is a fast generator of the same
  * distribution (xoshiro128** + ziggurat, diffusion/xoshiro-normal.ts) seeded with the frame's own seed, in blocks
@@ -231,26 +233,101 @@ interface NoisedSampleParams {
   readonly channels: number;
 }
 
+/** The first normals a fresh `frameNoiseRng(seed)` draws, drawn before the image they noise exists. */
+export interface DrawnFrameNoise {
+  /** The generator seed (`generatorSeed` of the frame's seed). */
+  readonly seed: number;
+  readonly normals: Float32Array;
+}
+
+/** Blocks [rowStart, rowEnd) of a frame's noise from its first block on, each from its own stream. */
+export const FRAME_NOISE_ROWS = defineRowKernel(
+  'frameNoise',
+  (
+    params: { readonly seed: number },
+    buffers: { readonly normals: Float32Array },
+    rowStart: number,
+    rowEnd: number,
+  ) => {
+    const { normals } = buffers;
+    for (let block = rowStart; block < rowEnd; block++) {
+      const start = block * NOISE_BLOCK;
+      drawBlock(params.seed, block, normals.subarray(start, Math.min(start + NOISE_BLOCK, normals.length)));
+    }
+  },
+);
+
+/**
+ * The normals `frameNoiseRng(seed)` first draws for a [1, C, H, W] sample: what `noisedSampleFromPixels` adds to a
+ * frame of that shape.
+ */
+export function drawFrameNoise(seed: number, shape: readonly [1, number, number, number]): DrawnFrameNoise {
+  const rng = frameNoiseRng(seed);
+  const [, channels, height, width] = shape;
+  const normals = new Float32Array(channels * height * width);
+  runRows({
+    kernel: FRAME_NOISE_ROWS,
+    params: { seed: rng.seed },
+    buffers: { normals },
+    outputs: ['normals'],
+    rows: Math.ceil(normals.length / NOISE_BLOCK),
+    pixels: height * width,
+  });
+  return { seed: rng.seed, normals };
+}
+
+/**
+ * `noisedSampleFromPixels(image, amount, frameNoiseRng(seed))` with that generator's normals drawn ahead
+ * (`drawFrameNoise(seed, …)` of the sample's size): the same values, written over the normals (each block is read
+ * before it is written), so `noise` is used up.
+ */
+export function noisedSampleWithNoise(image: RawImage<'u8'>, amount: number, noise: DrawnFrameNoise): Latent {
+  const { width, height, channels } = image;
+  const plane = width * height;
+  const out = noise.normals;
+  if (out.length !== plane * channels) {
+    throw new RangeError(`${out.length} normals drawn ahead cannot noise ${plane * channels} values`);
+  }
+  runRows({
+    kernel: NOISED_SAMPLE_ROWS,
+    params: { seed: noise.seed, firstBlock: 0, scale: f32(amount), plane, channels },
+    buffers: { source: image.data, out, normals: out },
+    outputs: ['out'],
+    rows: Math.ceil(out.length / NOISE_BLOCK),
+    pixels: plane,
+  });
+  return latent([1, channels, height, width], out);
+}
+
 /**
  * Blocks [rowStart, rowEnd) of `noisedSampleFromPixels` with `FrameNoise`: block b holds output values
  * [b·NOISE_BLOCK, (b + 1)·NOISE_BLOCK) of the NCHW sample, noised with block firstBlock + b of the stream — the
- * values of the generic path, `randn` then add, whichever thread draws which block.
+ * values of the generic path, `randn` then add, whichever thread draws which block. With `normals` (drawn ahead by
+ * `drawFrameNoise`, from block 0) the blocks are read from there instead of drawn.
  */
 export const NOISED_SAMPLE_ROWS = defineRowKernel(
   'noisedSample',
   (
     params: NoisedSampleParams,
-    buffers: { readonly source: Uint8Array | Uint8ClampedArray; readonly out: Float32Array },
+    buffers: {
+      readonly source: Uint8Array | Uint8ClampedArray;
+      readonly out: Float32Array;
+      readonly normals?: Float32Array;
+    },
     rowStart: number,
     rowEnd: number,
   ) => {
     const { seed, firstBlock, scale, plane, channels } = params;
-    const { source, out } = buffers;
+    const { source, out, normals } = buffers;
     const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
     for (let block = rowStart; block < rowEnd; block++) {
       const start = block * NOISE_BLOCK;
       const length = Math.min(NOISE_BLOCK, out.length - start);
-      drawBlock(seed, firstBlock + block, length === NOISE_BLOCK ? NOISE : NOISE.subarray(0, length));
+      if (normals === undefined) {
+        drawBlock(seed, firstBlock + block, length === NOISE_BLOCK ? NOISE : NOISE.subarray(0, length));
+      } else {
+        NOISE.set(normals.subarray(start, start + length));
+      }
       // Output value o is channel ⌊o / plane⌋ of pixel o mod plane; a block may cross from one plane to the next.
       let channel = Math.floor(start / plane);
       let pixel = start - channel * plane;

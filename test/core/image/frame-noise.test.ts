@@ -5,9 +5,11 @@ import { latent } from '../../../src/core/diffusion/tensor.js';
 import { XoshiroNormal } from '../../../src/core/diffusion/xoshiro-normal.js';
 import {
   addFrameNoise,
+  drawFrameNoise,
   frameNoiseRng,
   NOISE_BLOCK,
   noisedSampleFromPixels,
+  noisedSampleWithNoise,
   sampleFromPixels,
   sampleToPixels,
 } from '../../../src/core/image/frame-noise.js';
@@ -112,5 +114,33 @@ describe('fused frame-noise path', () => {
         Array.from(expected.data),
       );
     }
+  });
+});
+
+describe('frame noise drawn ahead', () => {
+  const size = 70; // 70²×3 = 14700 values: several blocks, one partial, planes ending mid-block
+  const image = createRawImage('u8', size, size, 3);
+  for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 53) & 255;
+
+  it('draws the normals a fresh frameNoiseRng draws first', () => {
+    const drawn = drawFrameNoise(2 ** 32 + 77, [1, 3, size, size]);
+    expect(drawn.seed).toBe(77);
+    expect(Array.from(drawn.normals)).toEqual(Array.from(frameNoiseRng(77).randn([1, 3, size, size])));
+  });
+
+  it('noises an image as noisedSampleFromPixels does, written over the normals', () => {
+    for (const amount of [0.02, 0.5]) {
+      const drawn = drawFrameNoise(77, [1, 3, size, size]);
+      const sample = noisedSampleWithNoise(image, amount, drawn);
+      expect(Array.from(sample.data)).toEqual(
+        Array.from(noisedSampleFromPixels(image, amount, frameNoiseRng(77)).data),
+      );
+      expect(sample.shape).toEqual([1, 3, size, size]);
+      expect(sample.data).toBe(drawn.normals);
+    }
+  });
+
+  it('refuses noise drawn for another size', () => {
+    expect(() => noisedSampleWithNoise(image, 0.1, drawFrameNoise(77, [1, 3, size, size - 1]))).toThrow(RangeError);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import { createRawImage, rawImageFrom, type RawImage } from '../../../src/core/image/raw-image.js';
 import { warp2d, warp2dMatrix, type Motion2d, type Warp2dParams } from '../../../src/core/image/warp-2d.js';
-import { invert3x3, warpPerspective } from '../../../src/core/image/warp-perspective.js';
+import {
+  applyWarpPlan,
+  invert3x3,
+  planWarpPerspective,
+  warpPerspective,
+} from '../../../src/core/image/warp-perspective.js';
 
 const STILL: Motion2d = {
   angleDeg: 0,
@@ -118,5 +123,43 @@ describe('warpPerspective / warp2d', () => {
     const m = Float64Array.of(2, 0, 4, 0, 4, -8, 0, 0, 1);
     expect(Array.from(invert3x3(m), (v) => v + 0)).toEqual([0.5, 0, -2, 0, 0.25, 2, 0, 0, 1]);
     expect(() => warp2d(gradient(), params({ zoom: 0 }))).toThrow(/singular/);
+  });
+});
+
+describe('warp plans', () => {
+  const matrix = warp2dMatrix(params({ angleDeg: 7, zoom: 0.8, translationX: 1.5 }), 12, 8);
+
+  it('one plan warps u8 and f32 images of any channel count as warpPerspective does', () => {
+    const plan = planWarpPerspective(matrix, 12, 8);
+    const rgb = gradient();
+    const gray = rawImageFrom(
+      'u8',
+      12,
+      8,
+      1,
+      rgb.data.filter((_, i) => i % 3 === 0),
+    );
+    for (const image of [rgb, gray]) {
+      for (const border of ['replicate', 'wrap'] as const) {
+        expect(applyWarpPlan(image, plan, border)).toEqual(warpPerspective(image, matrix, border));
+        const float = rawImageFrom(
+          'f32',
+          12,
+          8,
+          image.channels,
+          Float32Array.from(image.data, (v) => v / 3),
+        );
+        expect(applyWarpPlan(float, plan, border)).toEqual(warpPerspective(float, matrix, border));
+      }
+    }
+  });
+
+  it('is written into a plan of the same size when given one, and refuses other sizes', () => {
+    const old = planWarpPerspective(warp2dMatrix(params({ zoom: 1.3 }), 12, 8), 12, 8);
+    const plan = planWarpPerspective(matrix, 12, 8, old);
+    expect(plan.positions).toBe(old.positions);
+    expect(plan).toEqual(planWarpPerspective(matrix, 12, 8));
+    expect(() => planWarpPerspective(matrix, 8, 12, old)).toThrow(RangeError);
+    expect(() => applyWarpPlan(createRawImage('u8', 8, 12, 3), plan, 'replicate')).toThrow(RangeError);
   });
 });

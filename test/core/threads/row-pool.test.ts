@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { bytesViaHalfSample, sampleToFloatPixels } from '../../../src/core/animation/cadence-images.js';
 import { matchColors } from '../../../src/core/image/color-coherence.js';
 import { applyContrast } from '../../../src/core/image/contrast.js';
 import {
+  drawFrameNoise,
   frameNoiseRng,
   noisedSampleFromPixels,
+  noisedSampleWithNoise,
   sampleFromPixels,
   sampleToPixels,
 } from '../../../src/core/image/frame-noise.js';
@@ -84,12 +87,17 @@ async function outputs(): Promise<number[][]> {
   }
   for (const amount of [0.02, 0.7]) {
     results.push(Array.from(noisedSampleFromPixels(image(3), amount, frameNoiseRng(1234)).data));
+    const drawn = drawFrameNoise(1234, [1, 3, HEIGHT, WIDTH]);
+    results.push(Array.from(drawn.normals));
+    results.push(Array.from(noisedSampleWithNoise(image(3), amount, drawn).data));
   }
   for (const channels of [1, 3, 4] as const) {
     const sample = sampleFromPixels(image(channels));
     results.push(Array.from(sample.data));
     const wide = Float32Array.from(sample.data, (v, i) => v * 1.3 + ((i % 7) - 3) / 50);
     results.push(Array.from(sampleToPixels({ ...sample, data: wide }).data));
+    const floats = sampleToFloatPixels({ ...sample, data: wide });
+    results.push(Array.from(floats.data), Array.from(bytesViaHalfSample(floats).data));
   }
   const reference = warp3d(image(3), depth, MOTION);
   for (const mode of ['Match Frame 0 LAB', 'Match Frame 0 HSV']) {
