@@ -33,7 +33,7 @@ export interface RunVideo {
   live: { stream: Mp4Stream; frames: number } | undefined;
 }
 
-/** Plans the run's videos and opens the MP4 stream of a fresh run; call right before rendering. */
+/** Plans the run's videos and opens the MP4 stream of a fresh run; call before the models load. */
 export async function startRunVideo(input: RunVideoInput): Promise<RunVideo> {
   const plan = planVideo({ ...input, frameCount: input.settings.max_frames });
   for (const note of plan.notes) process.stderr.write(`warning: ${note}\n`);
@@ -47,6 +47,11 @@ export async function startRunVideo(input: RunVideoInput): Promise<RunVideo> {
     audio: input.audio,
   });
   return { plan, live: { stream, frames: plan.frameCount } };
+}
+
+/** Stops the MP4 stream of a run that will not render (its unfinished file is removed). */
+export async function abortRunVideo(video: RunVideo): Promise<void> {
+  await video.live?.stream.abort();
 }
 
 /** Makes what was not streamed from the frame files; returns the videos' paths (MP4 first). */

@@ -24,11 +24,11 @@ import type { DeforumSettings } from '../../core/settings/schema.js';
 import { videoSkipped } from '../../core/video/video-plan.js';
 import { checkpointPath, writeCheckpointFile } from '../checkpoint-file.js';
 import { usageError, wholeNumberOption } from '../cli-arguments.js';
-import { loadFrameGenerator } from '../load-frame-generator.js';
+import { loadFrameGenerator, type LoadedFrameGenerator } from '../load-frame-generator.js';
 import { loadSettingsFile } from '../load-settings.js';
 import { readMask, renderOtherMode } from '../render-modes.js';
 import { findStoppedRun, resumePointOf, type ResumePoint, type StoppedRun } from '../resume-run.js';
-import { finishRunVideo, startRunVideo } from '../run-video.js';
+import { abortRunVideo, finishRunVideo, startRunVideo, type RunVideo, type RunVideoInput } from '../run-video.js';
 import { timestringNow } from '../timestring.js';
 import { hybridFrames } from '../video-frames.js';
 import { writeRender, type RenderTarget } from '../write-render.js';
@@ -244,10 +244,27 @@ async function render(
   warnAboutDroppedTranslation(settings);
   const init = await animationInit(settings, initPath, hybrid);
   const mask = await readMask(settings, { initPath, mask: options.mask });
-  const runtime = await loadFrameGenerator(options.models, settings, {
-    device: options.device,
-    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
-  });
+  // ffmpeg starts before the models load (issue 6, "Speed"): forking it once they are in memory would stop the
+  // loop for tens of milliseconds, and its own start-up (≈ 70 ms of CPU) would run beside the first frames.
+  const video = await startRunVideo(runVideoInput(settings, options, placement));
+  // Ctrl-C before the first frame (writeRender handles it from there on) stops the run with nothing to keep: the
+  // MP4 just started goes with it rather than stay behind empty.
+  const interruptedWhileLoading = (): void => {
+    void abortRunVideo(video).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interruptedWhileLoading);
+  let runtime: LoadedFrameGenerator;
+  try {
+    runtime = await loadFrameGenerator(options.models, settings, {
+      device: options.device,
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
+  } catch (error) {
+    await abortRunVideo(video);
+    throw error;
+  } finally {
+    process.off('SIGINT', interruptedWhileLoading);
+  }
   try {
     const { resumeFrom } = placement;
     const { generate, depthModel } = runtime;
@@ -267,6 +284,7 @@ async function render(
           ...(resumeFrom !== undefined && { resumeFrom }),
         }),
       placement,
+      video,
     );
   } finally {
     await runtime.release();
@@ -274,8 +292,9 @@ async function render(
 }
 
 /**
- * Writes the settings file and the frames as they come, feeding the MP4 meanwhile (run-video.ts); the settings
- * file records whether this run made a video, so rendering it again does the same.
+ * Writes the settings file and the frames as they come, feeding the MP4 meanwhile (run-video.ts, started here
+ * unless `started` is given); the settings file records whether this run made a video, so rendering it again does
+ * the same.
  */
 async function renderRun(
   settings: DeforumSettings,
@@ -283,6 +302,7 @@ async function renderRun(
   label: string,
   start: Parameters<typeof writeRender>[0],
   placement: RunPlacement,
+  started?: RunVideo,
 ): Promise<string[]> {
   const { out, timestring, framesDone, resumeCommand } = placement;
   const target: RenderTarget = {
@@ -305,19 +325,24 @@ async function renderRun(
       exportDeforumFile({ ...settings, skip_video_for_run_all: videoSkipped(settings, given) }),
     );
   }
-  const videoInput = {
+  const videoInput = runVideoInput(settings, options, placement);
+  const video = started ?? (await startRunVideo(videoInput));
+  const count = await writeRender(start, { ...target, ...(video.live !== undefined && { video: video.live }) });
+  return finishRunVideo(video, videoInput, count);
+}
+
+function runVideoInput(settings: DeforumSettings, options: RenderOptions, placement: RunPlacement): RunVideoInput {
+  const { out, timestring, framesDone } = placement;
+  return {
     settings,
     out,
     timestring,
     framesDone,
-    given,
+    given: options.given ?? new Set<string>(),
     fps: options.fps,
     gif: options.gif,
     audio: options.audio,
   };
-  const video = await startRunVideo(videoInput);
-  const count = await writeRender(start, { ...target, ...(video.live !== undefined && { video: video.live }) });
-  return finishRunVideo(video, videoInput, count);
 }
 
 /** Frame 0's init: the first video frame with `hybrid_use_first_frame_as_init_image` (spec §12), else the file. */

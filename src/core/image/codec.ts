@@ -21,9 +21,18 @@ export interface DecodeOptions {
 export interface PngOptions {
   /** 8 (default) or 16 bits per channel; 16-bit spans 0..65535. */
   bitDepth?: 8 | 16;
-  /** zlib level 0..9; 6 by default. Frames written in a render loop may prefer 1 (12.6 vs 20.1 ms at 512²). */
+  /** zlib level 0..9; DEFAULT_PNG_LEVEL by default. */
   compressionLevel?: number;
 }
+
+/**
+ * PNG is lossless, so the zlib level trades only encode time for bytes, and a render writes a PNG per frame on a
+ * CPU its loop also needs (issue 6, "Speed"). Measured at 512² (sharp's zlib-ng, no row filters, one thread,
+ * on photos and on a frame textured like a diffused one): level 2 takes 9–11 ms for 387–665 KB, level 6 (sharp's
+ * default) 12–17 ms for 1–3% fewer bytes, level 1 5–7 ms for 10–40% more bytes. Adaptive row filters (the
+ * notebook's PIL) save 13–32% of the bytes for 4–7 ms more, and cost 4.5 ms even on a flat frame (0.8 without).
+ */
+const DEFAULT_PNG_LEVEL = 2;
 
 function describeSource(source: string | Uint8Array): string {
   return typeof source === 'string' ? source : `<${source.byteLength}-byte buffer>`;
@@ -98,7 +107,7 @@ export async function encodePng(image: RawImage, options: PngOptions = {}): Prom
   const raw = { width: image.width, height: image.height, channels: image.channels };
   let pipeline = sharp(pngSamples(image, bitDepth), { raw });
   if (bitDepth === 16) pipeline = pipeline.toColourspace(image.channels === 1 ? 'grey16' : 'rgb16');
-  return pipeline.png({ compressionLevel: options.compressionLevel ?? 6 }).toBuffer();
+  return pipeline.png({ compressionLevel: options.compressionLevel ?? DEFAULT_PNG_LEVEL }).toBuffer();
 }
 
 /** Encodes an image as PNG and writes it to `filePath`. */

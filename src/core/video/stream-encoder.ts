@@ -101,7 +101,7 @@ export async function openMp4Stream(options: Mp4StreamOptions): Promise<Mp4Strea
         throw encodeError(output, 'there are no frames to encode.');
       }
       ffmpeg.stdin.end();
-      await ffmpeg.exited;
+      await ffmpeg.outputComplete;
       return framesWritten;
     },
     abort,

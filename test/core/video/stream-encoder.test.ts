@@ -137,6 +137,50 @@ describe('openMp4Stream with the real ffmpeg', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  /** A stand-in ffmpeg: reads every frame, then runs `then` (shell) with stderr as ffmpeg's. */
+  async function fakeFfmpeg(name: string, then: string): Promise<string> {
+    const file = path.join(dir, name);
+    await writeFile(file, `#!/bin/sh\ncat > /dev/null\n${then}\n`, { mode: 0o755 });
+    return file;
+  }
+
+  it("finishes at ffmpeg's final progress report, without waiting for the process to exit", async () => {
+    const ffmpegPath = await fakeFfmpeg(
+      'reports-then-lingers',
+      'printf "frame=1\\nprogress=end\\n" >&2; exec sleep 30',
+    );
+    const stream = await openMp4Stream({
+      output: path.join(dir, 'lingers.mp4'),
+      width: W,
+      height: H,
+      fps: 12,
+      ffmpegPath,
+    });
+    await stream.write(frame(0));
+    const finished = stream.finish().then(() => 'finished');
+    const stillRunning = new Promise((resolve) => setTimeout(resolve, 5_000, 'waited for the exit'));
+    expect(await Promise.race([finished, stillRunning])).toBe('finished');
+    await stream.abort();
+  });
+
+  it('waits for the exit status when an error came before the final report, and reports the error alone', async () => {
+    const ffmpegPath = await fakeFfmpeg(
+      'fails-at-trailer',
+      'printf "Error writing trailer: No space left on device\\nframe=1\\nprogress=end\\n" >&2; exit 1',
+    );
+    const stream = await openMp4Stream({
+      output: path.join(dir, 'full.mp4'),
+      width: W,
+      height: H,
+      fps: 12,
+      ffmpegPath,
+    });
+    await stream.write(frame(0));
+    const error: unknown = await stream.finish().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeforumError);
+    expect((error as DeforumError).message).toMatch(/status 1:\nError writing trailer: No space left on device$/);
+  });
+
   it('turns an ffmpeg that cannot start into a DeforumError with a hint', async () => {
     const stream = await openMp4Stream({
       output: path.join(dir, 'none.mp4'),
