@@ -4,7 +4,9 @@
  * timing stand-ins (10.5 ms per UNet call, on a timer, no CPU: models/timing-stand-in.ts); the text encoder is the
  * tiny ONNX one. 3D warps a flat scene (no depth model), so depth inference is not in these figures.
  * Baseline: the loop alone, its events dropped. Candidate: the CLI's writeRender, which saves every PNG and feeds
- * the MP4 encoder while rendering (the MP4 is finished inside the measured time).
+ * the MP4 encoder while rendering (the MP4 is finished inside the measured time). The MP4 stream is opened before
+ * the measured time, as the CLI opens it before the models load (render.ts): FFMPEG_START_MS stands for that load,
+ * which ffmpeg's fork and start-up overlap.
  * Figures, medians of REPEATS runs (other processes on a shared machine only ever add time):
  * - UNet calls against the minimum the settings require (steps for frame 0's text-to-image, then
  *   trunc((1 − strength) · steps) per img2img frame, one batched CFG call per Euler step);
@@ -17,13 +19,17 @@
  *   generation is under way (the loop hands out in-betweens there) that outlasted a model call, which
  *   critical_path_ms does not count (on a loaded machine, late timers add to it too);
  * - off_path_fraction: the candidate's wall time less model time (calls × stand-in cost) and less the baseline's
- *   whole non-model time, over its wall time: what saving and encoding add to the render.
+ *   whole non-model time, over its wall time: what saving and encoding add to the render;
+ * - major_gcs_per_run, major_gc_ms_per_run: the baseline's full (mark-compact) collections, which stop the JS thread
+ *   for 3–25 ms each wherever they land, the critical path included (PerformanceObserver 'gc' entries).
  * Last line: one JSON object.
  */
 import { generatorOptionsFor } from '../src/core/animation/render-generator-options.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { planRender } from '../src/core/animation/render-plan.js';
 import { renderAnimation } from '../src/core/animation/render-loop.js';
 import { checkRenderable } from '../src/core/animation/render-support.js';
@@ -45,6 +51,8 @@ const STEPS = 25;
 const STRENGTH = 0.65;
 const REPEATS = 3;
 const FPS = 12;
+/** Model loading, which ffmpeg's start-up (≈ 70 ms of CPU) overlaps in the CLI; ample on a loaded machine. */
+const FFMPEG_START_MS = 500;
 
 type ModelKind = 'unet' | 'vaeEncode' | 'vaeDecode';
 interface ModelCall {
@@ -52,6 +60,14 @@ interface ModelCall {
   startMs: number;
   endMs: number;
 }
+
+const majorGcs: PerformanceEntry[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const { detail } = entry as { detail?: { kind?: number } };
+    if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs.push(entry);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const root = mkdtempSync(path.join(tmpdir(), 'deforum-render-bench-'));
 const host = createSessionHost();
@@ -145,6 +161,8 @@ interface RunFigures {
   unetCalls: number;
   gapsMs: number[];
   inGenerationWaitMs: number;
+  majorGcs: number;
+  majorGcMs: number;
 }
 
 async function run(settings: DeforumSettings, withOutput: boolean, label: string): Promise<RunFigures> {
@@ -153,11 +171,12 @@ async function run(settings: DeforumSettings, withOutput: boolean, label: string
   const start = (signal?: AbortSignal) =>
     renderAnimation({ settings, init: null, generate, depthModel: null, ...(signal && { signal }) });
   const out = mkdtempSync(path.join(root, `${label}-`));
+  const timestring = '20240101120000';
+  const output = path.join(out, `${timestring}.mp4`);
+  const stream = withOutput ? await openMp4Stream({ output, width: settings.W, height: settings.H, fps: FPS }) : null;
+  if (stream !== null) await sleep(FFMPEG_START_MS);
   const startedMs = performance.now();
-  if (withOutput) {
-    const timestring = '20240101120000';
-    const output = path.join(out, `${timestring}.mp4`);
-    const stream = await openMp4Stream({ output, width: settings.W, height: settings.H, fps: FPS });
+  if (stream !== null) {
     await writeRender(start, {
       out,
       timestring,
@@ -169,7 +188,11 @@ async function run(settings: DeforumSettings, withOutput: boolean, label: string
   } else {
     for await (const event of start()) void event;
   }
-  const wallMs = performance.now() - startedMs;
+  const endedMs = performance.now();
+  const wallMs = endedMs - startedMs;
+  // GC entries arrive in a later task.
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcs = majorGcs.splice(0).filter((entry) => entry.startTime >= startedMs && entry.startTime <= endedMs);
   rmSync(out, { recursive: true, force: true });
   return {
     wallMs,
@@ -177,6 +200,8 @@ async function run(settings: DeforumSettings, withOutput: boolean, label: string
     unetCalls: calls.filter((call) => call.kind === 'unet').length,
     gapsMs: betweenFrameGapsMs(calls),
     inGenerationWaitMs: inGenerationWaitMs(calls),
+    majorGcs: gcs.length,
+    majorGcMs: gcs.reduce((sum, entry) => sum + entry.duration, 0),
   };
 }
 
@@ -187,8 +212,9 @@ const configs = [
   { mode: '3D', cadence: 4 },
 ] as const;
 
-// Warm-up: module loading, first-call compilation and sharp's thread pool stay out of the figures.
-await run(settingsFor('2D', 1), true, 'warmup');
+// Warm-up: module loading, first-call compilation (each mode's kernels, the 3D warp's WebAssembly ones included)
+// and sharp's thread pool stay out of the figures.
+for (const mode of ['2D', '3D'] as const) await run(settingsFor(mode, 4), true, 'warmup');
 
 const results: Record<string, Record<string, number>> = {};
 for (const { mode, cadence } of configs) {
@@ -216,13 +242,16 @@ for (const { mode, cadence } of configs) {
     model_wait_ms_per_frame: median(bare.map((f) => f.inGenerationWaitMs)) / FRAMES,
     bare_non_model_ms_per_frame: bareNonModelMs / FRAMES,
     off_path_fraction: median(offPath),
+    major_gcs_per_run: median(bare.map((f) => f.majorGcs)),
+    major_gc_ms_per_run: median(bare.map((f) => f.majorGcMs)),
   };
   results[label] = figures;
   console.log(
     `${label.padEnd(14)} UNet ${figures.unet_calls}/${minimum} min, wall ${figures.bare_wall_ms.toFixed(0)} ms bare / ` +
       `${figures.full_wall_ms.toFixed(0)} ms with PNG+MP4 (model ${figures.model_ms.toFixed(0)} ms), ` +
       `critical path ${criticalPathMs.toFixed(1)} ms/frame (first gap ${figures.first_gap_ms.toFixed(1)}, later ` +
-      `${figures.later_gaps_ms.toFixed(1)}), model wait ${figures.model_wait_ms_per_frame.toFixed(1)} ms/frame, off-path ${(100 * figures.off_path_fraction).toFixed(1)}%`,
+      `${figures.later_gaps_ms.toFixed(1)}), model wait ${figures.model_wait_ms_per_frame.toFixed(1)} ms/frame, off-path ${(100 * figures.off_path_fraction).toFixed(1)}%, ` +
+      `${figures.major_gcs_per_run} full GCs a run (${figures.major_gc_ms_per_run.toFixed(0)} ms)`,
   );
 }
 
