@@ -176,7 +176,9 @@ function edgeTaps(sx: number, sy: number, row: BlendRow): void {
  * The two row blends below read each pixel's taps from its plan position: (x0, y0), (x1, y0), (x0, y1), (x1, y1) at
  * offsets o, o + channels, o + stride, o + stride + channels when all four are inside, else through the border.
  * RGB is written out channel by channel: about a fifth faster at 512² than the loop over channels the other
- * counts take.
+ * counts take. The loops are two on purpose: one loop taking the blend and weight table as parameters ran 2.3–3×
+ * slower (its element reads and the blend call become polymorphic), one computing the taps in a shared helper
+ * 13 % slower.
  */
 
 /** One u8 sample: the four taps with 15-bit weights, rounded. */
