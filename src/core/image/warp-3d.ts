@@ -73,6 +73,9 @@ export const WARP_3D_BICUBIC_ROWS = defineRowKernel(
       warp3dGridRows(projections, width, height, depth ?? null, start, end, grid);
     sampleBicubicRowsClamped(source, padding, rowStart, rowEnd, fillGrid, dst);
   },
+  // Each chunk copies the source rows it reads, halo included, into its thread's kernel memory: fewer, larger chunks
+  // (8 rather than 32) made the pooled 512² warp 10–15 % faster on two cores.
+  { chunks: 8 },
 );
 
 /**
