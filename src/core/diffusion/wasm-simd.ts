@@ -116,10 +116,16 @@ export const wasm = {
   i32x4MaxS: (a: Code, b: Code): Code => simd(0xb8, a, b),
   i32x4TruncSatF32x4S: (a: Code): Code => simd(0xf8, a),
 
+  f32x4Ne: (a: Code, b: Code): Code => simd(0x42, a, b),
   f32x4Lt: (a: Code, b: Code): Code => simd(0x43, a, b),
+  f32x4Gt: (a: Code, b: Code): Code => simd(0x44, a, b),
   f32x4Le: (a: Code, b: Code): Code => simd(0x45, a, b),
   f32x4Ge: (a: Code, b: Code): Code => simd(0x46, a, b),
   f32x4Floor: (a: Code): Code => simd(0x68, a),
+  f32x4Trunc: (a: Code): Code => simd(0x69, a),
+  /** Rounded to the nearest integer, ties to even. */
+  f32x4Nearest: (a: Code): Code => simd(0x6a, a),
+  f32x4Abs: (a: Code): Code => simd(0xe0, a),
   f32x4Min: (a: Code, b: Code): Code => simd(0xe8, a, b),
   f32x4Max: (a: Code, b: Code): Code => simd(0xe9, a, b),
   /** `b < a ? b : a` per lane (NaN and −0 in `a` kept). */
@@ -129,6 +135,7 @@ export const wasm = {
   f32x4Add: (a: Code, b: Code): Code => simd(0xe4, a, b),
   f32x4Sub: (a: Code, b: Code): Code => simd(0xe5, a, b),
   f32x4Mul: (a: Code, b: Code): Code => simd(0xe6, a, b),
+  f32x4Div: (a: Code, b: Code): Code => simd(0xe7, a, b),
   f32x4ConvertI32x4S: (a: Code): Code => simd(0xfa, a),
   f32x4ConvertI32x4U: (a: Code): Code => simd(0xfb, a),
   f32x4DemoteF64x2Zero: (a: Code): Code => simd(0x5e, a),

@@ -14,77 +14,38 @@
  */
 import { wasm as w, type Code, type SimdFunction } from '../diffusion/wasm-simd.js';
 import { CUBIC_A } from './grid-sample.js';
+import {
+  constant,
+  coordinateLocals,
+  localsAfter,
+  classifyFunction,
+  orElse,
+  overPoints,
+  sourceCoordinates,
+  splatLane,
+  SLOTS,
+  within,
+  type CoordinateLocals,
+  type Locals,
+  type PointRows,
+} from './sample-kernel-parts.js';
 
 const get = w.localGet;
+const { lastInsideCol, lastInsideRow, origin, border, source, maxCol, maxRow } = SLOTS;
 
-/**
- * The kernels' constants at address 0, 16 bytes each (four float32 or int32 lanes, the caller writes them), and
- * the slots where they leave results: the source coordinate scales; the greatest floor of an inside point per
- * axis (size − 3); the address of the source less one row and one pixel; the offset added to the given samples;
- * all ones under border padding; the source's address; the greatest column and row; classify's least and
- * greatest floor(y) (float32 lanes); the end of sample's list (int32).
- */
-export const SLOTS = {
-  scaleX: 0,
-  scaleY: 1,
-  lastInsideCol: 2,
-  lastInsideRow: 3,
-  origin: 4,
-  offset: 5,
-  border: 6,
-  source: 7,
-  maxCol: 8,
-  maxRow: 9,
-  firstTapRow: 10,
-  lastTapRow: 11,
-  listEnd: 12,
-} as const;
-export const CONSTANTS_BYTES = 16 * 13;
-/** The constant in `slot`. */
-export const constant = (slot: number): Code => w.load(w.i32Const(0), 16 * slot);
-const { scaleX, scaleY, lastInsideCol, lastInsideRow, origin, border, source, maxCol, maxRow } = SLOTS;
-
-const EVEN_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
-const ODD_LANES = EVEN_LANES.map((byte) => byte + 4);
-const splatLane = (v: Code, lane: number): Code =>
-  w.shuffle(
-    v,
-    v,
-    [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3].map((byte) => byte + 4 * lane),
-  );
 /** Floors beyond this are left to `bicubicPoints`: their tap indices, ±2, stay far inside int32. */
 const FLOOR_LIMIT = 2 ** 24;
 
-/** Local indices of one function: its parameters first, then the v128 locals, then the i32 locals. */
-function localsAfter(params: number, v128: number): { v128: () => number; i32: () => number; count: number } {
-  let nextV128 = params;
-  let nextI32 = params + v128;
-  return {
-    v128: () => nextV128++,
-    i32: () => nextI32++,
-    get count() {
-      return nextI32 - params - v128;
-    },
-  };
-}
-
-interface PointLocals {
-  pairs: number;
-  morePairs: number;
-  x: number;
-  y: number;
+interface PointLocals extends CoordinateLocals {
   floorX: number;
   floorY: number;
   inside: number;
   clamped: number;
 }
 
-function pointLocals(locals: ReturnType<typeof localsAfter>): PointLocals {
+function pointLocals(locals: Locals): PointLocals {
   return {
-    pairs: locals.v128(),
-    morePairs: locals.v128(),
-    x: locals.v128(),
-    y: locals.v128(),
+    ...coordinateLocals(locals),
     floorX: locals.v128(),
     floorY: locals.v128(),
     inside: locals.v128(),
@@ -99,59 +60,27 @@ function pointLocals(locals: ReturnType<typeof localsAfter>): PointLocals {
  */
 function pointsAt(grid: number, l: PointLocals): Code {
   const one = w.f32x4(1);
-  const unnormalize = (lanes: number[], scale: number): Code =>
-    w.f32x4Sub(
-      w.f32x4Mul(w.f32x4Add(w.shuffle(get(l.pairs), get(l.morePairs), lanes), one), constant(scale)),
-      w.f32x4(0.5),
-    );
-  const within = (v: number, least: Code, greatest: Code): Code =>
-    w.and(w.f32x4Ge(get(v), least), w.f32x4Le(get(v), greatest));
-  const finite = (v: number): Code => within(v, w.f32x4(-FLOOR_LIMIT), w.f32x4(FLOOR_LIMIT));
+  const finite = (v: number): Code => within(get(v), w.f32x4(-FLOOR_LIMIT), w.f32x4(FLOOR_LIMIT));
   return [
-    ...w.localSet(l.pairs, w.load(get(grid), 0)),
-    ...w.localSet(l.morePairs, w.load(get(grid), 16)),
-    ...w.localSet(l.x, unnormalize(EVEN_LANES, scaleX)),
-    ...w.localSet(l.y, unnormalize(ODD_LANES, scaleY)),
+    ...sourceCoordinates(grid, l),
     ...w.localSet(l.floorX, w.f32x4Floor(get(l.x))),
     ...w.localSet(l.floorY, w.f32x4Floor(get(l.y))),
     ...w.localSet(
       l.inside,
-      w.and(within(l.floorX, one, constant(lastInsideCol)), within(l.floorY, one, constant(lastInsideRow))),
+      w.and(within(get(l.floorX), one, constant(lastInsideCol)), within(get(l.floorY), one, constant(lastInsideRow))),
     ),
     ...w.localSet(l.clamped, w.and(constant(border), w.and(finite(l.floorX), finite(l.floorY)))),
   ];
 }
 
-/** Walks `grid` to `end` four points (32 bytes) at a time. */
-const overPoints = (grid: number, end: number, body: Code): Code =>
-  w.doWhile([...body, ...w.localSet(grid, w.i32Add(get(grid), w.i32Const(32)))], w.i32LtU(get(grid), get(end)));
-
-/**
- * classify(grid, end): the least and greatest floor(y) of the points the kernel samples, into
- * the firstTapRow/lastTapRow slots (4 lanes each).
- */
-function classifyFunction(): Omit<SimdFunction, 'name'> {
-  const [GRID, END] = [0, 1];
-  const V128_LOCALS = 11;
-  const locals = localsAfter(2, V128_LOCALS);
+/** The rows of the points the kernel samples: their taps' rows floor(y) − 1 … floor(y) + 2 (clamped later). */
+function tapRows(grid: number, locals: Locals): PointRows {
   const l = pointLocals(locals);
-  const [sampled, least, greatest] = [locals.v128(), locals.v128(), locals.v128()];
-  const masked = (v: Code, otherwise: number): Code => w.bitselect(v, w.f32x4(otherwise), get(sampled));
+  const sampled = w.or(get(l.inside), get(l.clamped));
   return {
-    params: 2,
-    v128Locals: V128_LOCALS,
-    body: [
-      ...w.localSet(least, w.f32x4(Infinity)),
-      ...w.localSet(greatest, w.f32x4(-Infinity)),
-      ...overPoints(GRID, END, [
-        ...pointsAt(GRID, l),
-        ...w.localSet(sampled, w.or(get(l.inside), get(l.clamped))),
-        ...w.localSet(least, w.f32x4Min(get(least), masked(get(l.floorY), Infinity))),
-        ...w.localSet(greatest, w.f32x4Max(get(greatest), masked(get(l.floorY), -Infinity))),
-      ]),
-      ...w.store(w.i32Const(0), 16 * SLOTS.firstTapRow, get(least)),
-      ...w.store(w.i32Const(0), 16 * SLOTS.lastTapRow, get(greatest)),
-    ],
+    code: pointsAt(grid, l),
+    first: orElse(w.f32x4Sub(get(l.floorY), w.f32x4(1)), sampled, Infinity),
+    last: orElse(w.f32x4Add(get(l.floorY), w.f32x4(2)), sampled, -Infinity),
   };
 }
 
@@ -315,8 +244,5 @@ function sampleFunction(channels: number): Omit<SimdFunction, 'name'> {
  * points from `grid` to `end` (whole groups of four).
  */
 export function bicubicKernelFunctions(channels: number): SimdFunction[] {
-  return [
-    { name: 'classify', ...classifyFunction() },
-    { name: 'sample', ...sampleFunction(channels) },
-  ];
+  return [classifyFunction(tapRows), { name: 'sample', ...sampleFunction(channels) }];
 }

@@ -1,19 +1,23 @@
 /**
- * Bicubic `grid_sample` (grid-sample.ts) of whole output rows with WebAssembly SIMD kernels, for the 3D warp: the
+ * `grid_sample` (grid-sample.ts) of whole output rows with WebAssembly SIMD kernels, for the 3D warp: the
  * samples clamped to 0..255 and stored as float32 or as bytes (a byte store truncates, NaN → 0, as
  * `astype(uint8)`), the same bit for bit as the point-by-point reference. A few rows at a time: their grid, then
- * the kernel (bicubic-kernel.ts) samples the points it can and lists the others, which `bicubicPoints` samples.
+ * the kernel samples the points it can and lists the others: bicubic (bicubic-kernel.ts) lists the points near
+ * or past the edges for `bicubicPoints`; bilinear and nearest (linear-kernels.ts) take every point.
  * Each thread (main and image helpers) has its own module instance, and a WebAssembly memory cannot view the
  * pool's shared buffers: the source rows the points read are copied in, each at most once per call, as the
  * float32 samples the reference sees, `f32(sample + offset)` (sample-conversion-kernels.ts), so the 8-bit path is
  * exactly the float32 path on the shifted bytes, with no float32 copy of the image.
- * At 512² RGB (bench/warp3d.bench.ts, one thread) the float32 warp went from ~23 to ~5 ms, the 8-bit one from ~17
- * to ~5 ms.
+ * At 512² RGB (bench/warp3d.bench.ts, one thread) the bicubic float32 warp went from ~23 to ~5 ms, the 8-bit one
+ * from ~17 to ~5 ms; the 8-bit bilinear one from ~13 to ~4 ms and nearest from ~7 to ~2.5 ms (border padding;
+ * about 3.5× faster under zeros and reflection too).
  */
 import { instantiateSimd } from '../diffusion/wasm-simd.js';
-import { bicubicKernelFunctions, constant, CONSTANTS_BYTES, SLOTS } from './bicubic-kernel.js';
-import { bicubicPoints, type BicubicPoints, type PaddingMode } from './grid-sample.js';
+import { bicubicKernelFunctions } from './bicubic-kernel.js';
+import { bicubicPoints, type BicubicPoints, type GridSampleOptions, type PaddingMode } from './grid-sample.js';
+import { linearKernelFunctions } from './linear-kernels.js';
 import { sampleConversionFunctions } from './sample-conversion-kernels.js';
+import { constant, CONSTANTS_BYTES, SLOTS } from './sample-kernel-parts.js';
 
 const PAGE = 65536;
 /** Output rows per kernel call: 8 rows of 512 points are 32 KB of grid, still in cache when sampled. */
@@ -31,18 +35,22 @@ interface Kernels {
   readonly clampBytes: (from: number, end: number, to: number) => void;
 }
 
-/** This thread's kernels per channel count. */
-const kernelsByChannels = new Map<number, Kernels>();
+/** This thread's kernels per mode, padding (bilinear and nearest) and channel count. */
+const kernelsByKind = new Map<string, Kernels>();
 
-function kernelsFor(channels: number, bytes: number): Kernels {
-  let kernels = kernelsByChannels.get(channels);
+function kernelsFor({ mode, padding }: GridSampleOptions, channels: number, bytes: number): Kernels {
+  // Bicubic reads its padding from a constant; the others' padding is part of their code.
+  const kind = mode === 'bicubic' ? `${mode} ${channels}` : `${mode} ${padding} ${channels}`;
+  let kernels = kernelsByKind.get(kind);
   if (kernels === undefined) {
+    const sampling =
+      mode === 'bicubic' ? bicubicKernelFunctions(channels) : linearKernelFunctions(mode, padding, channels);
     const { memory, growTo, functions } = instantiateSimd(
-      [...bicubicKernelFunctions(channels), ...sampleConversionFunctions(constant(SLOTS.offset))],
+      [...sampling, ...sampleConversionFunctions(constant(SLOTS.offset))],
       Math.ceil(bytes / PAGE),
     );
     kernels = { memory, growTo, ...functions } as unknown as Kernels;
-    kernelsByChannels.set(channels, kernels);
+    kernelsByKind.set(kind, kernels);
   }
   if (kernels.memory.byteLength < bytes) kernels.memory = kernels.growTo(bytes);
   return kernels;
@@ -67,7 +75,7 @@ function layoutFor(width: number, height: number, channels: number, bytesPerSamp
 }
 
 /** An image to sample: its samples (float32 or bytes) are read as `f32(sample + offset)`. */
-export interface BicubicSource {
+export interface SampleSource {
   readonly data: Float32Array | Uint8Array | Uint8ClampedArray;
   readonly width: number;
   readonly height: number;
@@ -76,13 +84,13 @@ export interface BicubicSource {
 }
 
 /**
- * Output rows [rowStart, rowEnd) of the bicubic `grid_sample` of `source`, clamped to 0..255 and stored into
+ * Output rows [rowStart, rowEnd) of the `grid_sample` of `source`, clamped to 0..255 and stored into
  * `dst` (the whole output image, `channels` per point): `fillGrid(start, end, grid)` writes the sampling grid of
  * rows [start, end) into `grid` (2 values per point, as `SampleGrid`), a few rows at a time.
  */
-export function sampleBicubicRowsClamped(
-  source: BicubicSource,
-  padding: PaddingMode,
+export function sampleRowsClamped(
+  source: SampleSource,
+  options: GridSampleOptions,
   rowStart: number,
   rowEnd: number,
   fillGrid: (start: number, end: number, grid: Float32Array) => void,
@@ -90,7 +98,8 @@ export function sampleBicubicRowsClamped(
 ): void {
   const { data, width, height, channels } = source;
   const at = layoutFor(width, height, channels, data.BYTES_PER_ELEMENT);
-  const kernels = kernelsFor(channels, at.end);
+  const { padding } = options;
+  const kernels = kernelsFor(options, channels, at.end);
   const { memory } = kernels;
   const rowLength = width * channels;
   const rowBytes = 4 * rowLength;
@@ -109,7 +118,8 @@ export function sampleBicubicRowsClamped(
   );
   const givenRowBytes = rowLength * data.BYTES_PER_ELEMENT;
   const convert = data instanceof Float32Array ? kernels.shiftFloats : kernels.widenBytes;
-  const points = bicubicPoints(source, padding);
+  // Only the bicubic kernel lists points.
+  const points = options.mode === 'bicubic' ? bicubicPoints(source, padding) : null;
   // Source rows [loaded.first, loaded.end) are in memory for this call.
   const loaded = { first: 0, end: 0 };
   const load = (first: number, end: number): void => {
@@ -138,15 +148,15 @@ export function sampleBicubicRowsClamped(
     const count = (end - start) * width;
     const gridEnd = at.grid + 8 * Math.ceil(count / 4) * 4;
     fillGrid(start, end, grid.subarray(0, 2 * count));
-    // Points past the last are NaN: listed as edge points, then skipped.
+    // Points past the last are NaN: sampled or listed as edge points, then skipped.
     grid.fill(Number.NaN, 2 * count, (gridEnd - at.grid) / 4);
     kernels.classify(at.grid, gridEnd);
-    const least = Math.min(tapRows[0] as number, tapRows[1] as number, tapRows[2] as number, tapRows[3] as number);
-    const greatest = Math.max(tapRows[4] as number, tapRows[5] as number, tapRows[6] as number, tapRows[7] as number);
-    needRows(least - 1, greatest + 2);
+    const first = Math.min(tapRows[0] as number, tapRows[1] as number, tapRows[2] as number, tapRows[3] as number);
+    const last = Math.max(tapRows[4] as number, tapRows[5] as number, tapRows[6] as number, tapRows[7] as number);
+    needRows(first, last);
     kernels.sample(at.grid, gridEnd, at.out, at.edges, rowBytes);
     const edgeCount = ((edgesEnd[0] as number) - at.edges) / 4;
-    if (edgeCount > 0) {
+    if (points !== null && edgeCount > 0) {
       sampleEdges(points, edges.subarray(0, edgeCount), count, grid, out, channels, needRows, sourceRows);
     }
     const values = count * channels;
@@ -160,9 +170,9 @@ export function sampleBicubicRowsClamped(
   }
 }
 
-function setConstants(memory: ArrayBuffer, image: BicubicSource, padding: PaddingMode, source: number): void {
-  const floats = new Float32Array(memory, 0, 4 * 10);
-  const ints = new Int32Array(memory, 0, 4 * 10);
+function setConstants(memory: ArrayBuffer, image: SampleSource, padding: PaddingMode, source: number): void {
+  const floats = new Float32Array(memory, 0, CONSTANTS_BYTES / 4);
+  const ints = new Int32Array(memory, 0, CONSTANTS_BYTES / 4);
   const splat = (array: Float32Array | Int32Array, k: number, value: number): void =>
     void array.fill(value, 4 * k, 4 * k + 4);
   const { width, height, channels } = image;
@@ -176,6 +186,10 @@ function setConstants(memory: ArrayBuffer, image: BicubicSource, padding: Paddin
   splat(ints, SLOTS.source, source);
   splat(ints, SLOTS.maxCol, width - 1);
   splat(ints, SLOTS.maxRow, height - 1);
+  splat(floats, SLOTS.lastCol, width - 1);
+  splat(floats, SLOTS.lastRow, height - 1);
+  splat(floats, SLOTS.twiceWidth, 2 * width);
+  splat(floats, SLOTS.twiceHeight, 2 * height);
 }
 
 /** The listed points below `count`: their source rows loaded, then sampled one by one into `out`. */

@@ -263,36 +263,22 @@ export function bicubicPoints(
 
 /**
  * Samples `input` at every grid point; the output has the grid's size and the input's channels. Points that
- * read only zero padding stay 0.
+ * read only zero padding stay 0. The reference of the SIMD rows of the 3D warp (grid-sample-simd.ts).
  */
 export function gridSample(input: RawImage<'f32'>, grid: SampleGrid, options: GridSampleOptions): RawImage<'f32'> {
-  const out = createRawImage('f32', grid.width, grid.height, input.channels);
-  gridSamplePoints(input.data, input, grid.data, out.data, grid.width * grid.height, options);
-  return out;
-}
-
-/**
- * `gridSample` of the first `count` points of `g` into `dst` from its start (left as it is where a point reads
- * only zero padding): each point's sample depends only on its own grid value, so the row-parallel 3D warp
- * (warp-3d.ts) samples a few rows at a time with the same bytes.
- */
-export function gridSamplePoints(
-  src: Float32Array,
-  size: { readonly width: number; readonly height: number; readonly channels: number },
-  g: Float32Array,
-  dst: Float32Array,
-  count: number,
-  options: GridSampleOptions,
-): void {
   const { mode, padding } = options;
-  const { channels } = size;
+  const { channels, data: src } = input;
+  const g = grid.data;
+  const count = grid.width * grid.height;
+  const out = createRawImage('f32', grid.width, grid.height, channels);
+  const dst = out.data;
   if (mode === 'bicubic') {
-    const points = bicubicPoints(size, padding);
+    const points = bicubicPoints(input, padding);
     for (let p = 0; p < count; p++) points.sample(src, dst, p * channels, g[2 * p] ?? 0, g[2 * p + 1] ?? 0);
-    return;
+    return out;
   }
-  const cols = axisOf(size.width);
-  const rows = axisOf(size.height);
+  const cols = axisOf(input.width);
+  const rows = axisOf(input.height);
   for (let p = 0; p < count; p++) {
     const d = p * channels;
     const x = pad(unnormalize(g[2 * p] ?? 0, cols), cols, padding);
@@ -300,4 +286,5 @@ export function gridSamplePoints(
     if (mode === 'bilinear') sampleBilinear(src, dst, d, x, y, cols, rows, channels);
     else sampleNearest(src, dst, d, x, y, cols, rows, channels);
   }
+  return out;
 }

@@ -11,8 +11,8 @@
 import { DeforumError } from '../errors.js';
 import { defineRowKernel, runRows } from '../threads/row-pool.js';
 import type { Camera3d } from './camera-3d.js';
-import { sampleBicubicRowsClamped } from './grid-sample-simd.js';
-import { gridSamplePoints, type PaddingMode, type SamplingMode } from './grid-sample.js';
+import { sampleRowsClamped } from './grid-sample-simd.js';
+import type { PaddingMode, SamplingMode } from './grid-sample.js';
 import type { PixelFormat, RawImage } from './raw-image.js';
 import { warp3dGridRows, warp3dProjections, type DepthMap, type Motion3d } from './warp-3d-grid.js';
 
@@ -46,69 +46,28 @@ interface Warp3dRowBuffers<S, D> {
   readonly depth?: Float32Array;
 }
 
-/** Rows of grid computed, then sampled, at a time: 8 rows of 512 points are 32 KB, still in cache when sampled. */
-const GRID_ROWS = 8;
-/** Per-thread buffers of those grid rows and their samples (bilinear and nearest). */
-let gridRows = new Float32Array(0);
-let sampleRows = new Float32Array(0);
-
 /**
- * Rows of the bicubic warp, the notebook's default: `src` is the image (bytes or float32), read as its samples
- * plus SAMPLE_OFFSET in float32 (grid-sample-simd.ts); the samples are clamped to 0..255 and stored into `dst`,
- * of the image's format. Each output pixel depends only on its own grid point, so the bytes do not depend on how
- * the rows are split.
+ * Rows of the warp: `src` is the image (bytes or float32), read as its samples plus SAMPLE_OFFSET in float32
+ * (grid-sample-simd.ts); the samples are clamped to 0..255 and stored into `dst`, of the image's format. Each
+ * output pixel depends only on its own grid point, so the bytes do not depend on how the rows are split.
  */
-export const WARP_3D_BICUBIC_ROWS = defineRowKernel(
-  'warp3dBicubic',
-  (
-    params: Warp3dRowParams,
-    buffers: Warp3dRowBuffers<Uint8Array | Uint8ClampedArray | Float32Array, Uint8Array | Float32Array>,
-    rowStart: number,
-    rowEnd: number,
-  ) => {
-    const { src, dst, depth } = buffers;
-    const { projections, width, height, channels, padding } = params;
-    const source = { data: src, width, height, channels, offset: SAMPLE_OFFSET };
-    const fillGrid = (start: number, end: number, grid: Float32Array): void =>
-      warp3dGridRows(projections, width, height, depth ?? null, start, end, grid);
-    sampleBicubicRowsClamped(source, padding, rowStart, rowEnd, fillGrid, dst);
-  },
-  // Each chunk copies the source rows it reads, halo included, into its thread's kernel memory: fewer, larger chunks
-  // (8 rather than 32) made the pooled 512² warp 10–15 % faster on two cores.
-  { chunks: 8 },
-);
+function warp3dRows(
+  params: Warp3dRowParams,
+  buffers: Warp3dRowBuffers<Uint8Array | Uint8ClampedArray | Float32Array, Uint8Array | Float32Array>,
+  rowStart: number,
+  rowEnd: number,
+): void {
+  const { src, dst, depth } = buffers;
+  const { projections, width, height, channels, mode, padding } = params;
+  const source = { data: src, width, height, channels, offset: SAMPLE_OFFSET };
+  const fillGrid = (start: number, end: number, grid: Float32Array): void =>
+    warp3dGridRows(projections, width, height, depth ?? null, start, end, grid);
+  sampleRowsClamped(source, { mode, padding }, rowStart, rowEnd, fillGrid, dst);
+}
 
-/**
- * Rows of bilinear and nearest sampling, as WARP_3D_BICUBIC_ROWS but from `src` holding the image's samples plus
- * SAMPLE_OFFSET in float32.
- */
-export const WARP_3D_ROWS = defineRowKernel(
-  'warp3d',
-  (
-    params: Warp3dRowParams,
-    buffers: Warp3dRowBuffers<Float32Array, Float32Array | Uint8Array>,
-    rowStart: number,
-    rowEnd: number,
-  ) => {
-    const { src, dst, depth } = buffers;
-    const { width, height, channels, mode, padding } = params;
-    const rowLength = width * channels;
-    if (gridRows.length < 2 * width * GRID_ROWS) gridRows = new Float32Array(2 * width * GRID_ROWS);
-    if (sampleRows.length < rowLength * GRID_ROWS) sampleRows = new Float32Array(rowLength * GRID_ROWS);
-    for (let start = rowStart; start < rowEnd; start += GRID_ROWS) {
-      const end = Math.min(rowEnd, start + GRID_ROWS);
-      warp3dGridRows(params.projections, width, height, depth ?? null, start, end, gridRows);
-      const count = (end - start) * width;
-      // Points that read only zero padding are not written: they must find 0 here.
-      const samples = sampleRows.fill(0, 0, count * channels);
-      gridSamplePoints(src, params, gridRows, samples, count, { mode, padding });
-      for (let i = 0, o = start * rowLength; i < count * channels; i++, o++) {
-        const v = samples[i] as number;
-        dst[o] = v < 0 ? 0 : v > 255 ? 255 : v;
-      }
-    }
-  },
-);
+// Each chunk copies the source rows it reads, halo included, into its thread's kernel memory: fewer, larger chunks
+// (8 rather than 32) made the pooled 512² warp 10–15 % faster on two cores.
+export const WARP_3D_ROWS = defineRowKernel('warp3d', warp3dRows, { chunks: 8 });
 
 function invalid(parameter: string, given: string, allowed: string): DeforumError {
   return new DeforumError(
@@ -184,13 +143,7 @@ export function warp3d<F extends PixelFormat>(
   };
   const withDepth = depth === null ? {} : { depth: depth.data };
   const data = image.format === 'u8' ? new Uint8Array(image.data.length) : new Float32Array(image.data.length);
-  // Both paths run in row chunks shared with the image threads (row-pool.ts).
-  if (params.samplingMode === 'bicubic') {
-    runRows({ ...job, kernel: WARP_3D_BICUBIC_ROWS, buffers: { src: image.data, dst: data, ...withDepth } });
-  } else {
-    const shifted = new Float32Array(image.data.length);
-    for (let i = 0; i < shifted.length; i++) shifted[i] = (image.data[i] as number) + SAMPLE_OFFSET;
-    runRows({ ...job, kernel: WARP_3D_ROWS, buffers: { src: shifted, dst: data, ...withDepth } });
-  }
+  // In row chunks shared with the image threads (row-pool.ts).
+  runRows({ ...job, kernel: WARP_3D_ROWS, buffers: { src: image.data, dst: data, ...withDepth } });
   return { format: image.format, width, height, channels, data } as RawImage<F>;
 }

@@ -11,11 +11,10 @@ import {
   SAMPLE_TO_PIXELS_ROWS,
 } from '../image/frame-noise.js';
 import { SCALED_UNSHARP_ROWS } from '../image/unsharp-mask.js';
-import { WARP_3D_BICUBIC_ROWS, WARP_3D_ROWS } from '../image/warp-3d.js';
+import { WARP_3D_ROWS } from '../image/warp-3d.js';
 import { WARP_PERSPECTIVE_ROWS, WARP_PLAN_ROWS } from '../image/warp-perspective.js';
 
 export const ROW_KERNELS = [
-  WARP_3D_BICUBIC_ROWS,
   WARP_3D_ROWS,
   NOISED_SAMPLE_ROWS,
   CONVERT_COLOR_ROWS,

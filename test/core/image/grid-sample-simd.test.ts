@@ -1,16 +1,22 @@
 /**
- * The SIMD bicubic rows (grid-sample-simd.ts) against the point-by-point reference (grid-sample.ts `gridSample`
- * on the float32 samples plus the offset, then clamped and stored): the same bytes, for every padding, channel
- * count, source and output type, row split, and grids inside, along and past the edges, NaN and infinite.
+ * The SIMD rows (grid-sample-simd.ts) against the point-by-point reference (grid-sample.ts `gridSample` on the
+ * float32 samples plus the offset, then clamped and stored): the same bytes, for every sampling mode, padding,
+ * channel count, source and output type, row split, and grids inside, along and past the edges, NaN and infinite.
  */
 import { describe, expect, it } from 'vitest';
 
-import { sampleBicubicRowsClamped } from '../../../src/core/image/grid-sample-simd.js';
-import { gridSample, type PaddingMode } from '../../../src/core/image/grid-sample.js';
+import { sampleRowsClamped } from '../../../src/core/image/grid-sample-simd.js';
+import {
+  gridSample,
+  type GridSampleOptions,
+  type PaddingMode,
+  type SamplingMode,
+} from '../../../src/core/image/grid-sample.js';
 import { rawImageFrom } from '../../../src/core/image/raw-image.js';
 
 const OFFSET = Math.fround(1 / 512 - 0.0001);
 const PADDINGS: PaddingMode[] = ['border', 'reflection', 'zeros'];
+const MODES: SamplingMode[] = ['bicubic', 'bilinear', 'nearest'];
 
 let state = 2024;
 const random = (): number => {
@@ -18,7 +24,10 @@ const random = (): number => {
   return state / 2 ** 32;
 };
 
-/** Grid kinds: a mild warp (almost every point inside), anywhere around the image, a 1/64 lattice, specials. */
+/**
+ * Grid kinds: a mild warp (almost every point inside), anywhere around the image, a 1/64 lattice (exact pixel
+ * centres, halves for nearest's ties), specials.
+ */
 function gridValue(kind: number, i: number, size: number): number {
   const identity = (((i >> 1) % size) * 2 + 1) / size - 1;
   switch (kind) {
@@ -37,9 +46,11 @@ function gridValue(kind: number, i: number, size: number): number {
 
 function randomSource(channels: number, length: number, bytes: boolean): Float32Array | Uint8Array {
   if (bytes) return Uint8Array.from({ length }, () => (random() < 0.2 ? 255 * Math.round(random()) : random() * 256));
-  // Float32 frames: mostly 0..255, some past both ends, signed zeros.
+  // Float32 frames: mostly 0..255, some past both ends, signed zeros, a few infinities (a zero weight must not
+  // make them NaN where the reference skips the tap).
   return Float32Array.from({ length }, () => {
     const r = random();
+    if (r < 0.01) return r < 0.005 ? Infinity : -Infinity;
     return r < 0.05 ? -0 : r < 0.1 ? 0 : r < 0.15 ? random() * 600 - 300 : random() * 255;
   });
 }
@@ -49,19 +60,19 @@ function reference(
   src: Float32Array | Uint8Array,
   size: { width: number; height: number; channels: 1 | 3 | 4 },
   grid: Float32Array,
-  padding: PaddingMode,
+  options: GridSampleOptions,
   dst: Float32Array | Uint8Array,
 ): Uint8Array {
   const shifted = Float32Array.from(src, (v) => v + OFFSET);
   const image = rawImageFrom('f32', size.width, size.height, size.channels, shifted);
-  const samples = gridSample(image, { ...size, data: grid }, { mode: 'bicubic', padding }).data;
+  const samples = gridSample(image, { ...size, data: grid }, options).data;
   const out = new (dst.constructor as new (length: number) => Float32Array | Uint8Array)(dst.length);
   samples.forEach((v, i) => (out[i] = v < 0 ? 0 : v > 255 ? 255 : v));
   return new Uint8Array(out.buffer);
 }
 
-describe('sampleBicubicRowsClamped', () => {
-  it('gives the reference bytes for every padding, channel count, source and output type', () => {
+describe('sampleRowsClamped', () => {
+  it.each(MODES)('gives the %s reference bytes for every padding, channel count, source and output type', (mode) => {
     let compared = 0;
     for (let t = 0; t < 48; t++) {
       const width = t < 6 ? 1 + t : 3 + Math.floor(random() * 45);
@@ -83,9 +94,10 @@ describe('sampleBicubicRowsClamped', () => {
           const cuts = [0, cut, Math.min(height, cut + 1 + Math.floor(random() * 10)), height];
           for (let c = 0; c + 1 < cuts.length; c++) {
             const source = { data: src, ...size, offset: OFFSET };
-            sampleBicubicRowsClamped(source, padding, cuts[c] ?? 0, cuts[c + 1] ?? 0, fillFrom(grid, width), dst);
+            const rows = [cuts[c] ?? 0, cuts[c + 1] ?? 0] as const;
+            sampleRowsClamped(source, { mode, padding }, ...rows, fillFrom(grid, width), dst);
           }
-          const expected = reference(src, size, grid, padding, dst);
+          const expected = reference(src, size, grid, { mode, padding }, dst);
           expect(new Uint8Array(dst.buffer), `case ${t}, ${padding}, ${dst.constructor.name}`).toEqual(expected);
           compared += dst.length;
         }
@@ -94,7 +106,7 @@ describe('sampleBicubicRowsClamped', () => {
     expect(compared).toBeGreaterThan(100_000);
   });
 
-  it('takes images of any size one after the other, growing its memory', () => {
+  it.each(MODES)('takes %s images of any size one after the other, growing its memory', (mode) => {
     for (const [width, height] of [
       [16, 12],
       [300, 260],
@@ -105,15 +117,15 @@ describe('sampleBicubicRowsClamped', () => {
         gridValue(0, i, i % 2 === 0 ? width : height),
       );
       const dst = new Uint8Array(src.length);
-      sampleBicubicRowsClamped(
+      sampleRowsClamped(
         { data: src, width, height, channels: 3, offset: OFFSET },
-        'border',
+        { mode, padding: 'border' },
         0,
         height,
         fillFrom(grid, width),
         dst,
       );
-      expect(dst).toEqual(reference(src, { width, height, channels: 3 }, grid, 'border', dst));
+      expect(dst).toEqual(reference(src, { width, height, channels: 3 }, grid, { mode, padding: 'border' }, dst));
     }
   });
 });
