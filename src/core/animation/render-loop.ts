@@ -98,8 +98,12 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
   // path between two generations, so at cadence 4 the older image's warps, the cross-fades, the previews and the
   // consumer's saving of three frames overlap with the model, and at cadence 1 the frame's preview and saving do.
   // A consumer that stops at a frame handed out this way stops the generation already under way (its result is
-  // never used). Hybrid video keeps the original order: its motion reads the video.
+  // never used). Hybrid video keeps the original order: its motion reads the video. After the last generation
+  // nothing is left to overlap with, so each frame is handed out as soon as it is made: the consumer saves and
+  // encodes it while the loop makes the next (at cadence 4 the last block is a third of a 12-frame video).
   const defer = media.hybrid === null;
+  const lastGeneration = plan.steps.findLastIndex((step) => step.kind === 'diffuse');
+  const deferAt = (index: number): boolean => defer && index < lastGeneration;
   const pending: DeferredEvents[] = [];
   // The previous sample's 8-bit pixels, made once for both its written frame and the next init.
   let previousPixels: RawImage<'u8'> | null = null;
@@ -134,7 +138,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
           const done = frameDone(step.frame, 'tween', tween.frameWith(older.image));
           return [{ ...done, ...(depth !== null && { depth }), checkpoint: checkpoint(at, index + 1, step.frame) }];
         };
-        if (defer) pending.push(moveOlder, show);
+        if (deferAt(index)) pending.push(moveOlder, show);
         else yield* [...(await moveOlder()), ...(await show())];
         continue;
       }
@@ -213,7 +217,7 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
             pictures?.save === true ? pictures.picture((await pictures.model.predict(pixels)).depth, true) : null;
           return [{ ...done, ...(depth !== null && { depth }), checkpoint: after }];
         };
-        if (defer) pending.push(show);
+        if (deferAt(index)) pending.push(show);
         else yield* await show();
       } else {
         state.cadence = { older: { image: state.cadence?.next ?? null }, next: sampleToFloatPixels(sample) };
@@ -223,10 +227,6 @@ export async function* renderAnimation(input: RenderInput): AsyncGenerator<Rende
     // What finished before the failure is handed out first, as the original order would have.
     if (!(input.signal?.aborted ?? false)) for (const piece of pending.splice(0)) yield* await piece();
     throw error;
-  }
-  for (const piece of pending.splice(0)) {
-    input.signal?.throwIfAborted();
-    yield* await piece();
   }
   yield { type: 'done', frameCount: plan.frameCount };
 }

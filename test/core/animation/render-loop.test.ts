@@ -185,6 +185,45 @@ describe('renderAnimation', () => {
     expect(calls).toEqual([SIZE, SIZE]);
   });
 
+  it('after the last generation, hands out each in-between before making the next', async () => {
+    // Frames 6…8 come after the last generation (frame 6's): nothing is left to overlap with, so the consumer gets
+    // each one at once and saves it while the loop makes the next (issue 6). Each of them predicts depth once.
+    let predictions = 0;
+    const depthModel: DepthModel = {
+      usesAdabins: false,
+      predict: (image) => {
+        predictions++;
+        const data = new Float32Array(image.width * image.height).fill(2);
+        return Promise.resolve({
+          depth: { width: image.width, height: image.height, data },
+          midasRaw: { data, shape: [1, image.height, image.width] },
+          adabinsRaw: null,
+        });
+      },
+    };
+    const settings = settingsWith({
+      animation_mode: '3D',
+      max_frames: 9,
+      diffusion_cadence: '3',
+      use_depth_warping: true,
+    });
+    const seenAt: number[] = [];
+    const frames: number[] = [];
+    for await (const event of renderAnimation({
+      settings,
+      init: gradient(),
+      generate: recordingGenerator().generate,
+      depthModel,
+    })) {
+      if (event.type !== 'frame:done') continue;
+      frames.push(event.frame);
+      seenAt[event.frame] = predictions;
+    }
+    expect(frames).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // Held back until the end instead, all three would read the final count.
+    expect(seenAt.slice(6)).toEqual([predictions - 2, predictions - 1, predictions]);
+  });
+
   it.each([
     ['color_force_grayscale', { bit_depth_output: 16, color_force_grayscale: true }],
     ['color_force_grayscale', { bit_depth_output: 32, color_force_grayscale: true }],
