@@ -22,6 +22,9 @@
  *   whole non-model time, over its wall time: what saving and encoding add to the render;
  * - major_gcs_per_run, major_gc_ms_per_run: the baseline's full (mark-compact) collections, which stop the JS thread
  *   for 3–25 ms each wherever they land, the critical path included (PerformanceObserver 'gc' entries).
+ * The figures depend on how many threads compete for the cores: `v8_pool_size` in the JSON is the V8 platform pool
+ * the process runs with (Node's `--v8-pool-size`, 4 unless set, whatever the machine), where V8 runs its concurrent
+ * garbage collection; on 2 cores `NODE_OPTIONS=--v8-pool-size=1` shortens the critical path (README "Rendering").
  * Last line: one JSON object.
  */
 import { generatorOptionsFor } from '../src/core/animation/render-generator-options.js';
@@ -53,6 +56,8 @@ const REPEATS = 3;
 const FPS = 12;
 /** Model loading, which ffmpeg's start-up (≈ 70 ms of CPU) overlaps in the CLI; ample on a loaded machine. */
 const FFMPEG_START_MS = 500;
+/** Node's default platform pool, whatever the cores (`--v8-pool-size`). */
+const NODE_DEFAULT_V8_POOL_SIZE = 4;
 
 type ModelKind = 'unet' | 'vaeEncode' | 'vaeDecode';
 interface ModelCall {
@@ -259,6 +264,9 @@ await tiny.release();
 await host.close();
 rmSync(root, { recursive: true, force: true });
 const all = Object.values(results);
+const poolFlag = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)]
+  .map((arg) => /^--v8-pool-size=(\d+)$/.exec(arg)?.[1])
+  .findLast((size) => size !== undefined);
 console.log(
   JSON.stringify({
     bench: 'render',
@@ -266,6 +274,7 @@ console.log(
     steps: STEPS,
     strength: STRENGTH,
     repeats: REPEATS,
+    v8_pool_size: poolFlag === undefined ? NODE_DEFAULT_V8_POOL_SIZE : Number(poolFlag),
     unet_calls_over_minimum: Math.max(...all.map((f) => (f['unet_calls'] ?? 0) / (f['unet_calls_minimum'] ?? 1))),
     critical_path_ms: Math.max(...all.map((f) => f['critical_path_ms'] ?? NaN)),
     off_path_fraction: Math.max(...all.map((f) => f['off_path_fraction'] ?? NaN)),
